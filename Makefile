@@ -1,0 +1,37 @@
+# Every target sets up what it needs (idempotently): the virtual environment in .venv,
+# and a CJK font for the figures.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# the venv is re-installed whenever the dependency declarations change
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: venv fonts serve site test bench clean
+
+venv: $(STAMP)
+
+$(STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[site,test,bench]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+fonts:
+	@bash tools/ensure-cjk-font.sh
+
+serve: venv fonts
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000 --livereload
+
+site: venv fonts
+	$(BIN)/mkdocs build --strict -d site
+
+test: venv fonts
+	$(BIN)/python -m pytest
+
+bench: venv fonts
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site build .cache

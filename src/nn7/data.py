@@ -1,0 +1,193 @@
+"""The chapter's data: the book's ``train7.txt``, a loader for files like it, and the
+book's preparation steps in the book's order (scale, shuffle once, split 80/20, reshuffle
+the training set every epoch, consecutive batches with a short last batch)."""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from .errors import Nn7Error
+from .rng import streams
+
+BOOK_DATA_SHA256 = "6dab7c48e190afd502c21238189a27919b1ddbe99674ff071fe6f71c0a749199"
+BOOK_DATA_NAME = "train7.txt"
+TRAIN_FRACTION = 0.8
+MIN_PER_SET = 2  # R² needs a variance, so each of the two sets needs two samples
+
+
+def generate_book_data() -> bytes:
+    """The bytes of the book's ``train7.txt`` (1000 samples, SHA-256 above)."""
+    rs = np.random.RandomState(4)  # the legacy generator: the book's file was made with it
+    x = rs.uniform(0, 7, 1000)
+    y = np.cos(x) * (-0.1 * x + 1) * (0.1 * x - 1) + 3
+    y = y + rs.normal(0, 0.1, 1000)
+    out = io.BytesIO()
+    np.savetxt(out, np.column_stack([x, y]), fmt="%.2f", header="year,price(label)")
+    return out.getvalue()
+
+
+def parse_samples(text: str, source: str = "<data>") -> np.ndarray:
+    """Parse ``text`` (whitespace- or comma-separated numbers, ``#`` comments) into an
+    (n, k) float array; the last column is the label. Errors name ``source`` and the line."""
+    rows: list[list[float]] = []
+    width = None
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        cells = [c for c in re.split(r"[,\s]+", line) if c]
+        values = []
+        for col, cell in enumerate(cells, start=1):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise Nn7Error(f"{source}:{lineno}: column {col} is not a number: {cell!r}") from None
+            if not math.isfinite(value):
+                raise Nn7Error(f"{source}:{lineno}: column {col} is not a finite number: {cell!r}")
+            values.append(value)
+        if width is None:
+            width = len(values)
+            if width < 2:
+                raise Nn7Error(
+                    f"{source}:{lineno}: found 1 column; need at least 2 (features, then the label)"
+                )
+        elif len(values) != width:
+            raise Nn7Error(f"{source}:{lineno}: found {len(values)} columns, expected {width}")
+        rows.append(values)
+    if not rows:
+        raise Nn7Error(f"{source}: no samples (every line is empty or a # comment)")
+    return np.array(rows, dtype=np.float64)
+
+
+def read_samples(path: str | Path) -> np.ndarray:
+    """Read a data file; see :func:`parse_samples`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise Nn7Error(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise Nn7Error(f"{path}: is a directory, not a data file") from None
+    except UnicodeDecodeError as err:
+        raise Nn7Error(f"{path}: not a text file ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise Nn7Error(f"{path}: cannot read ({err.strerror})") from None
+    return parse_samples(text, str(path))
+
+
+@functools.lru_cache(maxsize=1)
+def _book_samples() -> np.ndarray:
+    return parse_samples(generate_book_data().decode("ascii"), BOOK_DATA_NAME)
+
+
+def book_samples() -> np.ndarray:
+    """The book's 1000 samples as a (1000, 2) array (a fresh copy)."""
+    return _book_samples().copy()
+
+
+class MinMaxScaler:
+    """Column-wise min-max scaling to [0, 1], with its inverse."""
+
+    def __init__(self, low: np.ndarray, high: np.ndarray):
+        self.low = np.asarray(low, dtype=np.float64)
+        self.high = np.asarray(high, dtype=np.float64)
+
+    @classmethod
+    def fit(cls, a: np.ndarray, names: list[str], source: str) -> "MinMaxScaler":
+        low, high = a.min(axis=0), a.max(axis=0)
+        for name, lo, hi in zip(names, low, high):
+            if not hi > lo:
+                raise Nn7Error(f"{source}: {name} is constant ({lo:g}); min-max scaling needs min < max")
+        return cls(low, high)
+
+    def scale(self, a) -> np.ndarray:
+        return (np.asarray(a, dtype=np.float64) - self.low) / (self.high - self.low)
+
+    def unscale(self, a) -> np.ndarray:
+        return np.asarray(a, dtype=np.float64) * (self.high - self.low) + self.low
+
+
+class DataLoader:
+    """The book's ``DataLoader_7``: holds the scaled, shuffled and split samples.
+
+    ``rng`` drives the one shuffle and every epoch's reshuffle; pass the run's
+    ``streams(seed).data`` (or ``seed=``, which does exactly that).
+    """
+
+    def __init__(self, samples: np.ndarray, *, rng: np.random.Generator | None = None,
+                 seed: int | None = None, source: str = "<array>"):
+        if (rng is None) == (seed is None):
+            raise TypeError("pass exactly one of rng= and seed=")
+        self.rng = rng if rng is not None else streams(seed).data
+        samples = np.asarray(samples, dtype=np.float64)
+        if samples.ndim != 2 or samples.shape[1] < 2:
+            raise Nn7Error(f"{source}: need a 2-D table with at least 2 columns (features, then the label)")
+        if not np.isfinite(samples).all():
+            raise Nn7Error(f"{source}: contains NaN or infinite values")
+        n = samples.shape[0]
+        n_train = int(n * TRAIN_FRACTION)
+        if min(n_train, n - n_train) < MIN_PER_SET:
+            raise Nn7Error(
+                f"{source}: {n} samples are too few for an 80/20 train/validation split "
+                f"(need at least {MIN_PER_SET} in each set, i.e. 10 samples)"
+            )
+        d = samples.shape[1] - 1
+        names = ["x" if d == 1 else f"feature column {i + 1}" for i in range(d)] + ["the label (last column)"]
+        # 1. min-max scaling over the whole set, kept for un-scaling
+        self.x_scaler = MinMaxScaler.fit(samples[:, :d], names[:d], source)
+        self.y_scaler = MinMaxScaler.fit(samples[:, d:], names[d:], source)
+        x, y = self.x_scaler.scale(samples[:, :d]), self.y_scaler.scale(samples[:, d:])
+        # 2. one shuffle
+        order = self.rng.permutation(n)
+        x, y = x[order], y[order]
+        # 3. the first 80 % train, the rest validation
+        self.train_x, self.train_y = x[:n_train], y[:n_train]
+        self.val_x, self.val_y = x[n_train:], y[n_train:]
+        for name, part in (("training", self.train_y), ("validation", self.val_y)):
+            if np.ptp(part) == 0:
+                raise Nn7Error(f"{source}: every label in the {name} set is equal; R² is undefined")
+        self.source = source
+
+    @classmethod
+    def from_file(cls, path: str | Path, **kw) -> "DataLoader":
+        return cls(read_samples(path), source=str(path), **kw)
+
+    @classmethod
+    def from_arrays(cls, x, y, **kw) -> "DataLoader":
+        x = np.asarray(x, dtype=np.float64)
+        x = x.reshape(len(x), -1)
+        y = np.asarray(y, dtype=np.float64).reshape(len(x), 1)
+        return cls(np.hstack([x, y]), **kw)
+
+    @classmethod
+    def book(cls, **kw) -> "DataLoader":
+        return cls(_book_samples(), source=BOOK_DATA_NAME, **kw)
+
+    @property
+    def num_features(self) -> int:
+        return self.train_x.shape[1]
+
+    @property
+    def num_train(self) -> int:
+        return self.train_x.shape[0]
+
+    def epoch_order(self) -> np.ndarray:
+        """This epoch's order of the training set (one reshuffle)."""
+        return self.rng.permutation(self.num_train)
+
+    def epoch_batches(self, batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Reshuffle the training set, then yield consecutive batches (the last may be short)."""
+        order = self.epoch_order()
+        x, y = self.train_x[order], self.train_y[order]
+        for start in range(0, self.num_train, batch_size):
+            yield x[start:start + batch_size], y[start:start + batch_size]
+
+
+DataLoader_7 = DataLoader  # the name the book's text uses

@@ -1,0 +1,149 @@
+"""The chapter's runs, declared once. The site build, the snippets, the notebook and the
+tests all read these definitions; nothing else states a seed or a setting.
+
+A case trains the 1-2-1 network with the book's settings from one initialisation. A trace
+runs the text's two single-sample steps. The sweep trains every combination of
+{zeros, ones, normal} for (W1, B1, W2, B2) with several seeds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import book
+from .data import DataLoader, book_samples
+from .inits import KINDS, InitSpec, make_params
+from .rng import streams
+from .train import TrainResult, TrainSettings, train
+
+CHAPTER_SEED = 0  # the one seed of the chapter's runs: every case sees the same data order
+BOOK_SETTINGS = TrainSettings(lr=0.5, epochs=1000, batch_size=32, every=1)
+SCRIPT = "H7_8_Train_Init_0.py"  # the snippet that runs the chapter's cases and traces
+NETWORK = "common/NeuralNet_7.py"  # the network module it uses
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    title: str  # Chinese, for readers
+    init: str  # a preset or spec of nn7.inits
+    seed: int = CHAPTER_SEED
+    settings: TrainSettings = BOOK_SETTINGS
+    figures: tuple[str, str] | None = None  # (training curves, fit) file names, as in the book
+    script: str = SCRIPT
+    depends: tuple[str, ...] = (SCRIPT, NETWORK)  # snippet files whose edits re-run it
+
+    @property
+    def spec(self) -> InitSpec:
+        return InitSpec.parse(self.init)
+
+
+@dataclass(frozen=True)
+class Trace:
+    name: str
+    case: str  # the case whose initialisation it starts from
+    lr: float
+    samples: tuple[tuple[float | None, float], ...]  # (x or None, y) picked from the book data
+    script: str = SCRIPT
+    depends: tuple[str, ...] = (SCRIPT, NETWORK)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str = "sweep"
+    kinds: tuple[str, ...] = KINDS
+    seeds: tuple[int, ...] = tuple(range(10))
+    settings: TrainSettings = TrainSettings(lr=0.5, epochs=1000, batch_size=32, every=1000)
+    threshold: float = 0.8  # validation R² above which a run "trains"
+    script: str = "H7_8_Init_Sweep.py"
+    depends: tuple[str, ...] = ("H7_8_Init_Sweep.py",)
+
+    @property
+    def combos(self) -> list[str]:
+        """All len(kinds)**4 initialisations, W1 varying slowest."""
+        return [str(InitSpec(*k)) for k in itertools.product(self.kinds, repeat=4)]
+
+    @property
+    def nets(self) -> list[tuple[str, int]]:
+        return [(c, s) for c in self.combos for s in self.seeds]
+
+
+CASES = {c.name: c for c in [
+    Case("case1", "情况一：W、B 全为 0", "case1", figures=("init_0_0_b0.png", "init_0_0_b0_result.png")),
+    Case("case1-b2", "情况一的变体：只有 B2 随机", "case1-b2"),
+    Case("case2", "情况二：W1=0、B1=1、W2=0、B2=1", "case2", figures=("init_0_1.png", "init_0_1_result.png")),
+    Case("case2-w-ones", "情况二的变体：两组 W 都为 1", "case2-w-ones"),
+    Case("case3", "情况三：W1 随机，其余为 0", "case3", figures=("init_1_n.png", "init_1_n_result.png")),
+    Case("h7_5", "7.5 节：全部随机初始化", "random", script="H7_5_Train.py", depends=("H7_5_Train.py", NETWORK)),
+]}
+
+TRACES = {t.name: t for t in [
+    Trace("trace-case1", "case1", 0.1, book.TRACES["case1"]["samples"]),
+    Trace("trace-case2", "case2", 0.1, book.TRACES["case2"]["samples"]),
+]}
+
+SWEEP = Sweep()
+
+# The cases whose printout, figures and numbers appear on the 7.7 page, in page order.
+PAGE_CASES = ("case1", "case1-b2", "case2", "case2-w-ones", "case3")
+
+
+def case(name: str) -> Case:
+    try:
+        return CASES[name]
+    except KeyError:
+        raise KeyError(f"unknown case {name!r}; the chapter's cases are {', '.join(CASES)}") from None
+
+
+def run_case(name: str) -> TrainResult:
+    """Train a case with nn7 alone (the notebook and the tests use this; the site build runs
+    the case through its snippet, and the tests hold the two equal)."""
+    c = case(name)
+    return train(c.spec, c.settings, seed=c.seed)
+
+
+def case_start(name: str) -> tuple:
+    """(loader, initial params) of a case, drawn exactly as :func:`run_case` draws them."""
+    c = case(name)
+    data_rng, init_rng = streams(c.seed)
+    loader = DataLoader.book(rng=data_rng)
+    return loader, make_params(c.spec, init_rng, loader.num_features, c.settings.num_hidden)
+
+
+def pick_samples(wanted, samples: np.ndarray | None = None) -> np.ndarray:
+    """For each (x or None, y), the first sample of the book data (file order) that has that
+    label (and that x); an (k, 2) array in original units."""
+    table = book_samples() if samples is None else samples
+    rows = []
+    for x, y in wanted:
+        hit = np.isclose(table[:, -1], y) & (True if x is None else np.isclose(table[:, 0], x))
+        if not hit.any():
+            raise ValueError(f"no sample with x={x}, y={y} in the book data")
+        rows.append(table[np.argmax(hit)])
+    return np.array(rows)
+
+
+def book_scalers():
+    """The book data's x and y scalers (min-max over the whole file)."""
+    loader = DataLoader.book(seed=CHAPTER_SEED)
+    return loader.x_scaler, loader.y_scaler
+
+
+def trace_inputs(name: str):
+    """(initial params, scaled xs, scaled ys, lr) of a trace."""
+    t = TRACES[name]
+    raw = pick_samples(t.samples)
+    xs, ys = book_scalers()
+    _, params = case_start(t.case)
+    return params, xs.scale(raw[:, :-1]), ys.scale(raw[:, -1:]), t.lr
+
+
+def run_trace(name: str):
+    """The trace's steps with nn7 alone."""
+    from .trace import trace
+
+    params, x, y, lr = trace_inputs(name)
+    return trace(params, x, y, lr)

@@ -1,0 +1,90 @@
+"""Initialisation specs: each of W1, B1, W2, B2 is ``zeros``, ``ones`` or ``normal``.
+
+Written ``W1=zeros,B1=ones,W2=zeros,B2=ones`` (short forms ``0``, ``1``, ``n``; parameters
+left out are zeros), or as one of the chapter's presets (``case1`` …).
+Normal draws come from the run's init stream, in the order W1, B1, W2, B2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import Nn7Error
+from .network import PARAM_NAMES, Params
+
+KINDS = ("zeros", "ones", "normal")
+SHORT = {"0": "zeros", "1": "ones", "n": "normal"}
+
+PRESETS = {
+    "case1": "W1=zeros,B1=zeros,W2=zeros,B2=zeros",  # 7.7.1 all zero
+    "case1-b2": "W1=zeros,B1=zeros,W2=zeros,B2=normal",  # 7.7.1 variant: B2 random
+    "case2": "W1=zeros,B1=ones,W2=zeros,B2=ones",  # 7.7.2 the start the trace shows
+    "case2-w-ones": "W1=ones,B1=ones,W2=ones,B2=ones",  # 7.7.2 "两组 W 都初始化为 1"
+    "case3": "W1=normal,B1=zeros,W2=zeros,B2=zeros",  # 7.7.3 one group random
+    "random": "W1=normal,B1=normal,W2=normal,B2=normal",  # H7_5_Train.py
+}
+
+
+@dataclass(frozen=True)
+class InitSpec:
+    W1: str = "zeros"
+    B1: str = "zeros"
+    W2: str = "zeros"
+    B2: str = "zeros"
+
+    def __str__(self) -> str:
+        return ",".join(f"{name}={getattr(self, name)}" for name in PARAM_NAMES)
+
+    @property
+    def kinds(self) -> tuple[str, str, str, str]:
+        return tuple(getattr(self, name) for name in PARAM_NAMES)
+
+    @classmethod
+    def parse(cls, text: str) -> "InitSpec":
+        """A preset name or ``NAME=KIND,…``; a bad spec is an error listing the valid names."""
+        text = text.strip()
+        if text in PRESETS:
+            text = PRESETS[text]
+        valid = (f"use a preset ({', '.join(PRESETS)}) or NAME=KIND pairs such as "
+                 f"W1=normal,B2=ones with NAME in {'/'.join(PARAM_NAMES)} and KIND in "
+                 f"{'/'.join(KINDS)} (or 0/1/n)")
+        if "=" not in text:
+            raise Nn7Error(f"unknown initialisation {text!r}: {valid}")
+        kinds: dict[str, str] = {}
+        for part in text.split(","):
+            name, sep, kind = (s.strip() for s in part.partition("="))
+            if not sep or name not in PARAM_NAMES:
+                raise Nn7Error(f"bad initialisation item {part.strip()!r}: {valid}")
+            kind = SHORT.get(kind, kind)
+            if kind not in KINDS:
+                raise Nn7Error(f"unknown initialisation {kind!r} for {name}: {valid}")
+            if name in kinds:
+                raise Nn7Error(f"{name} is given twice in initialisation {text!r}")
+            kinds[name] = kind
+        return cls(**kinds)
+
+
+def shapes(num_features: int = 1, num_hidden: int = 2) -> dict[str, tuple[int, int]]:
+    return {"W1": (num_features, num_hidden), "B1": (1, num_hidden),
+            "W2": (num_hidden, 1), "B2": (1, 1)}
+
+
+def make_params(spec: InitSpec | str, rng: np.random.Generator | None,
+                num_features: int = 1, num_hidden: int = 2) -> Params:
+    """The initial W1, B1, W2, B2 for ``spec``; ``rng`` is needed only if one is normal."""
+    if isinstance(spec, str):
+        spec = InitSpec.parse(spec)
+    arrays = {}
+    for name, shape in shapes(num_features, num_hidden).items():
+        kind = getattr(spec, name)
+        if kind == "zeros":
+            arrays[name] = np.zeros(shape)
+        elif kind == "ones":
+            arrays[name] = np.ones(shape)
+        else:
+            if rng is None:
+                raise ValueError(f"{name}=normal needs a random generator")
+            arrays[name] = rng.normal(size=shape)
+    return Params(**arrays)

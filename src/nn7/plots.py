@@ -1,0 +1,150 @@
+"""The chapter's figures, drawn with matplotlib's object API (no pyplot, no global state).
+
+Chinese labels need a real CJK font from the system; a glyph missing from the fonts is an
+error, never a box of tofu. The same inputs give the same PNG bytes (no date, no software
+tag in the metadata). Every figure function returns the PNG bytes and, given a path, also
+writes them there.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from .errors import Nn7Error
+from .fileio import write_atomic
+
+# Families tried in order; the first one installed wins.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC",
+    "Noto Sans CJK JP", "Noto Sans CJK TC", "Droid Sans Fallback",
+)
+INSTALL_HINT = ("no Chinese (CJK) font found for the figures; install one, e.g. "
+                "`apt-get install fonts-noto-cjk` on Debian/Ubuntu (or fonts-wqy-microhei)")
+
+
+def find_cjk_font() -> tuple[str, str]:
+    """(family, file) of an installed CJK font, rebuilding matplotlib's font cache once if
+    the font was installed after the cache was made."""
+    from matplotlib import font_manager
+
+    for attempt in range(2):
+        by_name = {}
+        for f in font_manager.fontManager.ttflist:
+            if f.weight in (400, "normal", "regular") and f.style == "normal":
+                by_name.setdefault(f.name, f.fname)
+        for family in CJK_FAMILIES:
+            if family in by_name:
+                return family, by_name[family]
+        if attempt == 0:
+            font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+    raise Nn7Error(INSTALL_HINT)
+
+
+@contextmanager
+def chinese_text():
+    """rcParams for one figure: the CJK font first, an ASCII hyphen for minus signs, and
+    matplotlib's missing-glyph warning turned into an error."""
+    import matplotlib as mpl
+
+    family, _ = find_cjk_font()
+    with mpl.rc_context({"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
+                         "axes.unicode_minus": False, "svg.hashsalt": "nn7"}):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
+            try:
+                yield family
+            except UserWarning as err:
+                raise Nn7Error(f"figure text cannot be drawn with font {family!r}: {err}") from None
+
+
+def new_figure(size: tuple[float, float]):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=size, dpi=100, layout="constrained")
+
+
+def png_bytes(fig, dpi: int = 150) -> bytes:
+    """The PNG of ``fig``: byte-identical for identical inputs (no date, no software tag)."""
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+    return out.getvalue()
+
+
+def save_png(fig, path: str | Path | None) -> bytes:
+    """The figure's PNG bytes, also written to ``path`` (atomically, only if changed)."""
+    data = png_bytes(fig)
+    if path is not None:
+        write_atomic(path, data)
+    return data
+
+
+def training_curves(result, path: str | Path | None = None) -> bytes:
+    """Loss (log axis) and accuracy R² (linear axis: R² can be ≤ 0) against iterations."""
+    h = result.history
+    with chinese_text():
+        fig = new_figure((9, 4.5))
+        ax_loss, ax_acc = fig.subplots(1, 2)
+        every = max(1, len(h.iteration) // 20)
+        for ax, train, val, title in ((ax_loss, h.train_loss, h.val_loss, "误差"),
+                                      (ax_acc, h.train_accuracy("r2"), h.val_accuracy("r2"), "准确率（R²）")):
+            ax.plot(h.iteration, train, label="训练集", linewidth=1.2)
+            ax.plot(h.iteration, val, label="验证集", linewidth=1.0, marker="o", markersize=4,
+                    markevery=every, markerfacecolor="none")
+            ax.set_title(title)
+            ax.set_xlabel("迭代次数")
+            ax.grid(True, alpha=0.4)
+            ax.legend()
+        ax_loss.set_yscale("log")
+        return save_png(fig, path)
+
+
+def fit_figure(result, path: str | Path | None = None) -> bytes:
+    """The training samples (original units) and the network's curve over x = 0…7."""
+    x_train, y_train = result.train_xy
+    xs = result.x_scaler.unscale(x_train)[:, 0]
+    ys = result.y_scaler.unscale(y_train)[:, 0]
+    grid = np.linspace(0, 7, 100)
+    with chinese_text():
+        fig = new_figure((6.4, 4.8))
+        ax = fig.subplots()
+        ax.scatter(xs, ys, s=4, color="tab:blue", alpha=0.6, label="训练样本", linewidths=0)
+        ax.plot(grid, result.predict(grid)[:, 0], color="tab:red", linewidth=2, label="网络的拟合")
+        ax.set_xlabel("时间（年）")
+        ax.set_ylabel("房屋均价（万元/平米）")
+        ax.grid(True, alpha=0.4)
+        ax.legend()
+        return save_png(fig, path)
+
+
+def sweep_heatmap(result, path: str | Path | None = None) -> bytes:
+    """Median validation R² of every initialisation (rows: W1, B1; columns: W2, B2), with the
+    lowest run of each cell underneath."""
+    short = {"zeros": "0", "ones": "1", "normal": "n"}
+    kinds = result.sweep.kinds
+    k = len(kinds)
+    med = result.median.reshape(k * k, k * k)
+    low = result.val_r2.min(axis=1).reshape(k * k, k * k)
+    rows = [f"W1={short[a]}, B1={short[b]}" for a in kinds for b in kinds]
+    cols = [f"W2={short[a]}\nB2={short[b]}" for a in kinds for b in kinds]
+    with chinese_text():
+        fig = new_figure((10, 7.2))
+        ax = fig.subplots()
+        image = ax.imshow(med, cmap="viridis", vmin=-0.1, vmax=1.0, aspect="auto")
+        for i in range(k * k):
+            for j in range(k * k):
+                color = "black" if med[i, j] > 0.6 else "white"
+                ax.text(j, i, f"{med[i, j]:.2f}\n({low[i, j]:.2f})", ha="center", va="center",
+                        fontsize=7.5, color=color)
+        ax.set_xticks(range(k * k), cols, fontsize=8)
+        ax.set_yticks(range(k * k), rows, fontsize=8)
+        ax.set_xlabel("第二层的初始化（W2、B2）")
+        ax.set_ylabel("第一层的初始化（W1、B1）")
+        bar = fig.colorbar(image, ax=ax, shrink=0.8)
+        bar.set_label(f"验证集 R² 的中位数（{len(result.sweep.seeds)} 个种子）")
+        return save_png(fig, path)

@@ -1,0 +1,205 @@
+"""What the prose of 7.7.1–7.7.4 states, asserted on fresh runs (not on the build's cache).
+
+Each test is named after the sentence it checks and quotes it in its docstring; the checks
+themselves are in claims.py so that tests/test_bite.py can show they fail on wrong data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import claims
+from nn7 import experiments
+from nn7.batched import train_batched
+from nn7.sweep import run_sweep
+from nn7.train import TrainSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def runs():
+    return {name: experiments.run_case(name) for name in experiments.PAGE_CASES}
+
+
+@pytest.fixture(scope="session")
+def traces():
+    return {name: experiments.run_trace(name) for name in experiments.TRACES}
+
+
+@pytest.fixture(scope="session")
+def sweep():
+    return run_sweep(experiments.SWEEP, workers=2)
+
+
+def page_values(generated) -> dict:
+    return json.loads((generated.out / "values.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- 7.7.1 情况一
+
+
+def test_case1_only_the_second_layer_bias_changes(runs):
+    """“只有第二个线性层的偏置值有变化，其它值还保持为 0。”"""
+    r = runs["case1"]
+    claims.only_b2_changes(r.initial, r.params)
+
+
+def test_case1_learns_nothing(runs):
+    """“什么也没有学到”——R² ≈ 0 on both sets."""
+    claims.learns_nothing(runs["case1"].final("r2"))
+
+
+def test_case1_accuracy_below_50_percent_in_the_books_convention(runs, generated):
+    """“两个数据集的准确率都不到 50%”——the book's accu; the page's number is this run's."""
+    claims.accuracy_below(runs["case1"].final("book"), page_values(generated)["case1.accu_below_pct"])
+
+
+def test_case1_with_random_b2_is_the_same(runs):
+    """“W、B 初始化全为 0，或 B2 为随机。”——with a random B2, still only B2 learns."""
+    r = runs["case1-b2"]
+    claims.only_b2_changes(r.initial, r.params)
+    claims.learns_nothing(r.final("r2"))
+
+
+def test_case1_trace_iteration_1(traces):
+    """“第一次训练迭代前向全为 0 … 由于 A1 为 0，所以 dW2 也为 0，进而 W2 更新后也是 0 … dB2 也有值，
+    进而 B2 更新后有值 … 由于 W2 是0，所以 dA1 也是 0，到此为止无法再向前传播误差了。”"""
+    claims.trace_case1_step(traces["trace-case1"][0], 1)
+
+
+def test_case1_trace_iteration_2_is_the_same_pattern(traces):
+    """“前向计算时 Z2 有值是正常的，因为 B2 不为 0，其它都是 0。反向传播时的所有情况都同迭代 1 相同。”"""
+    claims.trace_case1_step(traces["trace-case1"][1], 2)
+
+
+# ---------------------------------------------------------------- 7.7.2 情况二
+
+
+def test_case2_two_elements_stay_equal_through_a_full_run(runs):
+    """“W1,B1,W2 内部两个元素始终相等”——bit-identical after 25,000 iterations."""
+    claims.stays_symmetric(runs["case2"].params)
+
+
+def test_case2_learns_something_but_fails(runs):
+    """“情况比情况一好一些 … 神经网络学习到了一部分内容”, yet “训练失败”: R² clearly above
+    case 1's and clearly below case 3's."""
+    claims.between(runs["case1"].final()["val_r2"], runs["case2"].final()["val_r2"],
+                   runs["case3"].final()["val_r2"], "case 2 (validation)")
+
+
+def test_case2_fit_is_fair_at_first_then_fails(runs):
+    """“拟合线的前面一小段还凑合，后面就不行了”——the error of the fit over the first years is
+    smaller than over the rest, and the rest is fitted far worse than in case 3."""
+
+    def rmse(result, lo, hi):
+        x, y = result.train_xy
+        xo, yo = result.x_scaler.unscale(x)[:, 0], result.y_scaler.unscale(y)[:, 0]
+        sel = (xo >= lo) & (xo < hi)
+        return float(np.sqrt(np.mean((result.predict(xo[sel])[:, 0] - yo[sel]) ** 2)))
+
+    early, late = rmse(runs["case2"], 0, 1.5), rmse(runs["case2"], 1.5, 7.01)
+    assert early < late, f"case 2: first part rmse {early:.3f}, rest {late:.3f}"
+    assert late > 1.5 * rmse(runs["case3"], 1.5, 7.01), "case 2 fits the rest about as well as case 3"
+
+
+def test_case2_trace_iteration_1(traces):
+    """“Z1 为 1 是因为 W1 为 0，B1 为 1 … A1 的两个元素值相同 … Z2 为 1 … dW2,W2 的两个元素也相等 …
+    W2 的值还是 0，因此 dA1 为 0，不再传播。”"""
+    claims.trace_case2_step1(traces["trace-case2"][0])
+
+
+def test_case2_w2_becomes_the_number_on_the_page(traces, generated):
+    """“在随后的权重更新时 W2 的值变成 -0.0362。”——the page's number is the run's, and it is the book's."""
+    w2 = traces["trace-case2"][0].after.W2[0, 0]
+    claims.page_value_is_run_value(page_values(generated)["trace-case2.W2_after_1"], w2)
+    assert f"{w2:.4f}" == "-0.0362"
+
+
+def test_case2_trace_iteration_2(traces):
+    """“W2 有值，所以 dA1 也有值，但是两个元素相等，并且导致后面的 dZ1,dB1,dW1 的两个元素都相等，
+    所以 W1,B1 更新后两个元素也相等。”"""
+    claims.trace_case2_step2(traces["trace-case2"][1])
+
+
+def test_case2_with_both_w_ones_is_the_same(runs):
+    """“如果两组 W 都初始化为 1 时结果相同。”"""
+    r = runs["case2-w-ones"]
+    claims.stays_symmetric(r.params)
+    claims.between(runs["case1"].final()["val_r2"], r.final()["val_r2"], runs["case3"].final()["val_r2"],
+                   "both W = 1 (validation)")
+
+
+# ---------------------------------------------------------------- 7.7.3 情况三
+
+
+def test_case3_trains(runs):
+    """“打印输出终于正常了！损失函数和准确率也都很合理”"""
+    claims.trains_well(runs["case3"].final("r2"))
+
+
+def test_case3_each_layer_alone_may_start_at_zero_but_not_both(sweep):
+    """“每一层都和单层网络一样可以全零初始化，但是合在一起时必须有一层不是零初始化。”——first
+    layer zero and second random trains; second zero and first random trains; both zero does not."""
+    med = dict(zip(sweep.combos, sweep.median))
+    assert med["W1=zeros,B1=zeros,W2=normal,B2=zeros"] > claims.TRAINS
+    assert med["W1=normal,B1=zeros,W2=zeros,B2=zeros"] > claims.TRAINS
+    assert abs(med["W1=zeros,B1=zeros,W2=zeros,B2=zeros"]) < claims.R2_ZERO
+
+
+# ---------------------------------------------------------------- 7.7.4 小结
+
+
+def test_summary_one_random_weight_matrix_is_enough(sweep):
+    """“两组权重矩阵，只要有一组为随机始化，就会得到正常的训练结果。”——every combination with W1 or
+    W2 random trains (median over seeds), whatever the rest."""
+    for combo, median in zip(sweep.combos, sweep.median):
+        if "W1=normal" in combo or "W2=normal" in combo:
+            assert median > 0.8, f"{combo}: median R² {median:.3f}"
+
+
+def test_summary_b_may_be_zero(sweep):
+    """“B 值可以是 0。”——with both biases 0, a random W trains."""
+    med = dict(zip(sweep.combos, sweep.median))
+    for combo in ("W1=normal,B1=zeros,W2=normal,B2=zeros", "W1=normal,B1=zeros,W2=zeros,B2=zeros"):
+        assert med[combo] > claims.TRAINS, f"{combo}: {med[combo]:.3f}"
+
+
+def test_summary_all_zero_learns_nothing_and_symmetry_decides(sweep):
+    """The sweep's exact condition, stated on the 扩展实验 page: a combination trains exactly when
+    one of W1, B1, W2 is random; all of W1, B1, W2 zero learns nothing."""
+    assert sweep.condition_holds(), "the stated condition does not match the sweep"
+    s = sweep.summary()
+    assert s["dead"]["combos_training"] == 0 and abs(s["dead"]["r2_median"]) < claims.R2_ZERO
+    assert s["symmetric"]["combos_training"] == 0 and s["broken"]["combos_training"] == s["broken"]["combos"]
+
+
+@pytest.mark.xfail(strict=True, reason="not supported by the runs: starting W2 at 0 (W1 random) reaches "
+                   "validation R² 0.85 about as fast as starting both W random; see the closing note")
+def test_summary_zero_start_takes_longer():
+    """“所以，我们最好是把所有的权重矩阵 W 都做随机初始化，因为从 0 开始调节权重值所需要的时间比较长。”
+    Iterations until validation R² ≥ 0.85 (median of 10 seeds): both W random is faster than
+    either W starting at 0."""
+    specs = ["W1=normal,W2=normal", "W1=normal,W2=zeros", "W1=zeros,W2=normal"]
+    seeds = range(10)
+    r = train_batched([(s, k) for s in specs for k in seeds], TrainSettings(every=1))
+    reached = r.val_accuracy("r2") >= claims.TRAINS  # (checkpoints, nets)
+    first = np.where(reached.any(axis=0), r.iteration[reached.argmax(axis=0)], np.inf).reshape(3, -1)
+    both, w2_zero, w1_zero = np.median(first, axis=1)
+    assert both < w2_zero and both < w1_zero, \
+        f"median iterations to R² 0.85: both random {both}, W2 from 0 {w2_zero}, W1 from 0 {w1_zero}"
+
+
+def test_built_page_shows_the_run_numbers(built_site, runs, traces):
+    """The numbers filled into the prose at build time appear on the built 7.7 page."""
+    html = (built_site / "ch7" / "7.7" / "index.html").read_text(encoding="utf-8")
+    w2 = traces["trace-case2"][0].after.W2[0, 0]
+    assert f"W2</code> 的值变成 {w2:.4f}" in html
+    book = runs["case1"].final("book")
+    top = max(book["train_book"], book["val_book"])
+    assert f"都不到 {int(np.floor(100 * top)) + 1}%" in html
+    assert "{{" not in html, "an unfilled placeholder on the page"

@@ -1,0 +1,122 @@
+"""Every code block a reader sees runs; every printout matches a fresh run; every snippet
+file runs as a script; the notebook runs. See docs_support for how blocks are expanded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docs_support import block_kind, compare_printout, page_blocks, raw_fences, run_block
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+SNIPPETS = ROOT / "snippets"
+PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+FENCES = [(page, i, f) for page in PAGES for i, f in enumerate(raw_fences((DOCS / page).read_text(encoding="utf-8")))]
+SCRIPTS = sorted(p.relative_to(SNIPPETS).as_posix() for p in SNIPPETS.rglob("*.py"))
+EXPERIMENT_SCRIPT = "H7_8_Train_Init_0.py"
+
+
+def _id(page, i, fence):
+    return f"{page}:{fence['line']}" + (f"[{fence['snippet']}]" if fence["snippet"] else "")
+
+
+def _run_script(rel: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SNIPPETS / rel), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def script_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    """Each snippet file run as a script (``__name__ == "__main__"``) with no arguments, in
+    an empty temporary folder."""
+    return {rel: _run_script(rel, [], tmp_path_factory.mktemp("script")) for rel in SCRIPTS}
+
+
+@pytest.fixture(scope="session")
+def fresh_printouts(tmp_path_factory, script_runs) -> dict[str, str]:
+    """What a fresh run prints for every printout the pages show, by marker name."""
+    from nn7 import experiments
+
+    names = [*experiments.PAGE_CASES, *experiments.TRACES]
+    proc = _run_script(EXPERIMENT_SCRIPT, names, tmp_path_factory.mktemp("printouts"))
+    assert proc.returncode == 0, proc.stderr
+    out: dict[str, str] = {}
+    for part in proc.stdout.split("# ")[1:]:
+        name, _, text = part.partition("\n")
+        out[name] = text
+        for k, step in enumerate(text.split("----迭代")[1:], start=1):
+            out[f"{name} {k}"] = "----迭代" + step
+    out["sweep"] = script_runs["H7_8_Init_Sweep.py"].stdout
+    return out
+
+
+def test_pages_have_blocks():
+    assert len(FENCES) >= 10, "the collector found suspiciously few code blocks"
+
+
+@pytest.mark.parametrize("page,index,fence", FENCES, ids=[_id(*f) for f in FENCES])
+def test_code_block(page, index, fence, generated, fresh_printouts, block_stats):
+    """Run the block (Python), or compare it with a fresh run (printout), or skip it with a
+    reason; any other fence fails: it would be code nobody runs."""
+    block = page_blocks(ROOT, page)[index]
+    kind = block_kind(block)
+    block_stats[kind].append(block.where)
+    if kind == "unaccounted":
+        pytest.fail(f"{block.where}: a ```{block.info} block that is neither executed nor marked "
+                    "(<!-- nn7:printout NAME --> or <!-- nn7:skip REASON -->)")
+    if kind == "skipped":
+        pytest.skip(f"{block.where}: {block.marker[1] or 'no reason given'}")
+    if kind == "executed":
+        run_block(block, SNIPPETS)
+    else:
+        name = block.marker[1]
+        assert name in fresh_printouts, f"{block.where}: no experiment {name!r} to compare with"
+        compare_printout(block.code, fresh_printouts[name], block.where)
+
+
+@pytest.mark.parametrize("page,index,fence", FENCES, ids=[_id(*f) for f in FENCES])
+def test_code_comes_from_snippets(page, index, fence):
+    """Every code block on every page is included from a file, not typed into the page."""
+    text = (DOCS / page).read_text(encoding="utf-8").split("\n")
+    start = fence["line"]  # 1-based line of the opening fence
+    end = next(i for i in range(start, len(text)) if text[i].strip().startswith(text[start - 1].strip()[:3]))
+    body = [line.strip() for line in text[start:end] if line.strip()]
+    assert len(body) == 1 and body[0].startswith("--8<--"), \
+        f"docs/{page}:{start}: the block's content must be one --8<-- include, found {body}"
+
+
+@pytest.mark.parametrize("rel", SCRIPTS)
+def test_snippet_runs_as_script(rel, script_runs):
+    proc = script_runs[rel]
+    assert proc.returncode == 0, f"snippets/{rel} failed as a script:\n{proc.stderr[-2000:]}"
+
+
+def test_every_snippet_is_downloadable_from_its_page():
+    """Each page offers a download link for every snippet file it includes."""
+    for page in PAGES:
+        text = (DOCS / page).read_text(encoding="utf-8")
+        for f in raw_fences(text):
+            file = (f["snippet"] or "").split(":")[0]
+            if file.endswith(".py"):
+                assert f"](../downloads/{file})" in text, f"docs/{page}: no download link for snippets/{file}"
+
+
+def test_notebook_runs(tmp_path):
+    """The notebook executes top to bottom with nbclient; an error in any cell fails."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for path in sorted(DOCS.rglob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
+            f"{path}: commit notebooks without outputs (the build executes them)"
+        NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=False,
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+        assert any(o.get("output_type") == "display_data" for c in nb.cells for o in c.get("outputs", [])), \
+            f"{path}: expected the notebook to display figures"
+        json.dumps(nb)  # serialisable

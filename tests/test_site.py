@@ -1,0 +1,262 @@
+"""The built site: strict build, no leftovers, images, links and anchors, offline assets,
+the chapter's figures, traces and errata, the appendix, search, and the build cache."""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from nn7 import build, experiments
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if "id" in a:
+            self.ids.add(a["id"])
+
+
+def parse(path: Path) -> _Collect:
+    c = _Collect()
+    c.feed(path.read_text(encoding="utf-8"))
+    return c
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html"))
+
+
+def text_of(path: Path) -> str:
+    """The visible text of a page (tags removed, entities decoded)."""
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", raw))
+
+
+def test_strict_build_has_no_warnings(built_site):
+    """No MkDocs warning (--strict also fails on them). The notebook kernel's own notice that
+    it talks to the build over loopback TCP is a subprocess's log line, not a site warning."""
+    log = (built_site / ".build-log").read_text(encoding="utf-8")
+    assert not re.findall(r"^WARNING\s+-.*$", log, re.M), log
+
+
+def test_no_snippet_marker_or_placeholder_left(built_site):
+    for page in pages(built_site):
+        raw = page.read_text(encoding="utf-8")
+        assert "--8<--" not in raw, f"{page}: an unexpanded snippet"
+        assert not re.search(r"\{\{\s*[A-Za-z0-9_.\-]+\s*\}\}", raw), f"{page}: an unfilled placeholder"
+
+
+def test_every_image_exists_and_is_a_valid_png(built_site):
+    from PIL import Image
+
+    seen = 0
+    for page in pages(built_site):
+        for tag, a in parse(page).tags:
+            if tag != "img" or a.get("src", "").startswith("data:"):
+                continue
+            src = urlsplit(a["src"])
+            assert not src.scheme and not src.netloc, f"{page}: external image {a['src']}"
+            target = (page.parent / unquote(src.path)).resolve()
+            assert target.is_file(), f"{page}: image {a['src']} does not exist"
+            if target.suffix == ".png":
+                with Image.open(target) as im:
+                    im.verify()
+                seen += 1
+    assert seen >= 8
+
+
+def test_every_internal_link_and_anchor_resolves(built_site):
+    ids = {p: parse(p).ids for p in pages(built_site)}
+    broken = []
+    for page in ids:
+        for tag, a in parse(page).tags:
+            href = a.get("href") if tag in ("a", "link") else None
+            if not href or href.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            u = urlsplit(href)
+            if u.scheme or u.netloc:
+                continue  # external links (the repository) are not fetched
+            if not u.path:
+                target = page
+            elif u.path.startswith("/"):  # absolute (the 404 page): from the site's root
+                target = (built_site / unquote(u.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(u.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_site)} -> {href}")
+                continue
+            if u.fragment and target.suffix == ".html" and unquote(u.fragment) not in ids.get(target, parse(target).ids):
+                broken.append(f"{page.relative_to(built_site)} -> {href} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_no_external_scripts_styles_or_fonts(built_site):
+    offenders = []
+    for page in pages(built_site):
+        for tag, a in parse(page).tags:
+            loads = tag == "link" and set(a.get("rel", "").split()) & {
+                "stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "icon", "manifest"}
+            url = a.get("src") if tag in ("script", "img", "iframe") else a.get("href") if loads else None
+            if url and re.match(r"^(https?:)?//", url):
+                offenders.append(f"{page.relative_to(built_site)}: <{tag}> {url}")
+        raw = page.read_text(encoding="utf-8")
+        offenders += [f"{page.relative_to(built_site)}: {m}" for m in re.findall(r"@import\s+url\([\"']?https?:[^)]*\)", raw)]
+    for css in built_site.rglob("*.css"):
+        for m in re.findall(r"url\([\"']?((?:https?:)?//[^)\"']+)", css.read_text(encoding="utf-8", errors="replace")):
+            offenders.append(f"{css.relative_to(built_site)}: {m}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_77_page_has_the_six_figures_with_numbers_captions_and_alt_text(built_site):
+    page = built_site / "ch7" / "7.7" / "index.html"
+    raw = page.read_text(encoding="utf-8")
+    figures = re.findall(r"<figure[^>]*>(.*?)</figure>", raw, re.S)
+    names = [re.search(r'src="[^"]*img/([^"]+)"', f).group(1) for f in figures]
+    assert names == ["init_0_0_b0.png", "init_0_0_b0_result.png", "init_0_1.png", "init_0_1_result.png",
+                     "init_1_n.png", "init_1_n_result.png"]
+    for k, f in enumerate(figures, start=1):
+        alt = re.search(r'alt="([^"]*)"', f).group(1)
+        assert len(alt) > 10, f"figure {k}: alt text too short: {alt!r}"
+        caption = htmllib.unescape(re.sub(r"<[^>]+>", "", re.search(r"<figcaption>(.*?)</figcaption>", f, re.S).group(1)))
+        assert caption.strip().startswith(f"图 7.7.{k} "), caption
+
+
+def test_the_77_page_shows_both_traces_with_the_books_numbers(built_site):
+    text = text_of(built_site / "ch7" / "7.7" / "index.html")
+    for snippet in ["dZ2=[[-0.5459]]", "B2=[[0.0546]]", "dZ2=[[-0.2049]]", "B2=[[0.0751]]",  # case 1
+                    "A1=[[0.7616 0.7616]]", "W2=[[-0.0362] [-0.0362]]", "dW2=[[0.3623] [0.3623]]",  # case 2, it. 1
+                    "dA1=[[-0.0264 -0.0264]]", "dZ1=[[-0.0111 -0.0111]]", "W2=[[-0.0918] [-0.0918]]"]:  # it. 2
+        assert snippet in text, snippet
+    assert text.count("----迭代 1----") == 2 and text.count("----迭代 2----") == 2
+
+
+def test_the_77_page_has_the_errata(built_site):
+    raw = (built_site / "ch7" / "7.7" / "index.html").read_text(encoding="utf-8")
+    admonitions = re.findall(r'<details class="warning">(.*?)</details>', raw, re.S)
+    titles = [htmllib.unescape(re.sub(r"<[^>]+>", "", re.search(r"<summary>(.*?)</summary>", a, re.S).group(1))) for a in admonitions]
+    assert sum("准确率" in t for t in titles) == 3 and sum("打印输出" in t for t in titles) == 2
+    for a in admonitions:
+        if "准确率" in a:
+            assert "R²" in a and "书中的 accu" in a and "<table>" in a
+    text = text_of(built_site / "ch7" / "7.7" / "index.html")
+    assert "书中印作 W1=[[0.0007 0.0007]]" in text  # the slip found by comparing with the run
+
+
+def test_formula_and_figure_references_link_to_the_appendix(built_site):
+    raw = (built_site / "ch7" / "7.7" / "index.html").read_text(encoding="utf-8")
+    mentions = re.findall(r"式（7\.4\.\d+）|图 7\.5\.8", re.sub(r"<a [^>]*>[^<]*</a>", "", raw))
+    assert mentions == [], f"references not linked: {mentions}"
+    links = re.findall(r'<a href="([^"]+)"[^>]*>(式（7\.4\.(\d+)）|图 7\.5\.8)</a>', raw)
+    assert len(links) >= 9
+    for href, label, n in links:
+        assert href == (f"../../appendix/backprop/#eq-7-4-{n}" if n else "../../appendix/backprop/#fig-7-5-8")
+
+
+def test_appendix_formulas_are_rendered_and_anchored(built_site):
+    page = built_site / "appendix" / "backprop" / "index.html"
+    c = parse(page)
+    assert {f"eq-7-4-{k}" for k in range(1, 12)} <= c.ids and "fig-7-5-8" in c.ids
+    raw = page.read_text(encoding="utf-8")
+    assert raw.count("<math") >= 13 and "\\mathbf" not in text_of(page)
+
+
+def test_math_on_the_77_page_is_mathml(built_site):
+    raw = (built_site / "ch7" / "7.7" / "index.html").read_text(encoding="utf-8")
+    source = (ROOT / "docs" / "ch7" / "7.7.md").read_text(encoding="utf-8")
+    assert raw.count("<math") == source.count("$") // 2 >= 9 and "\\mathbf" not in text_of(built_site / "ch7" / "7.7" / "index.html")
+
+
+def test_search_index_finds_chinese_words(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    for word in ("初始化", "反向传播", "权重矩阵", "对称"):
+        hits = {d["location"].split("#")[0] for d in index["docs"]
+                if re.search(rf"(^|[\s\u200b]){word}($|[\s\u200b])", d["text"] + " " + d["title"])}
+        assert hits, f"no page in the index has the word {word}"
+        if word == "初始化":
+            assert "ch7/7.7/" in hits
+
+
+def test_downloads_are_the_snippet_files_and_the_notebook(built_site):
+    for src in (ROOT / "snippets").rglob("*.py"):
+        rel = src.relative_to(ROOT / "snippets")
+        assert (built_site / "downloads" / rel).read_bytes() == src.read_bytes(), rel
+    assert (built_site / "downloads" / "train7.txt").is_file()
+    notebook = built_site / "ch7" / "notebook" / "notebook.ipynb"
+    assert json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    page = (built_site / "ch7" / "notebook" / "index.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64" in page, "the notebook page shows no executed figure"
+    assert "Traceback" not in page and "Error" not in text_of(built_site / "ch7" / "notebook" / "index.html")
+
+
+def test_reader_features(built_site):
+    raw = (built_site / "ch7" / "7.7" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in raw
+    assert "edit/main/docs/ch7/7.7.md" in raw  # edit this page
+    assert 'id="771"' in raw or 'id="771-情况一"' in raw or "771" in raw
+    assert re.search(r'<h2 id="[^"]*情况一"', raw), "readable Chinese heading anchors"
+    assert "data-md-color-scheme" in raw and "切换到深色模式" in raw  # light/dark toggle
+
+
+def test_sweep_page_states_the_condition_from_the_run(built_site, generated):
+    text = text_of(built_site / "ch7" / "sweep" / "index.html")
+    summary = json.loads((generated.out / "results" / "sweep.json").read_text(encoding="utf-8"))["summary"]
+    assert f"{summary['broken']['combos']} 种，{summary['broken']['combos_training']} 种训练成功" in text
+    assert "在本次扫描中成立" in text
+
+
+# ---------------------------------------------------------------- the build and its cache
+
+
+def test_second_generation_runs_nothing(generated):
+    again = build.generate(ROOT, log=lambda line: None)
+    assert [o.name for o in again.outcomes if o.ran] == []
+
+
+def test_two_builds_from_a_clean_cache_give_identical_bytes(tmp_path, generated):
+    """A cold generation into an empty folder gives the same figures, printouts, numbers and
+    fragments, byte for byte, as the build's."""
+    cold = build.generate(ROOT, out=tmp_path / "cold", log=lambda line: None)
+    assert all(o.ran for o in cold.outcomes)
+    files = [p.relative_to(cold.out) for p in cold.out.rglob("*") if p.is_file()]
+    assert len(files) > 30
+    for rel in files:
+        assert (cold.out / rel).read_bytes() == (generated.out / rel).read_bytes(), f"{rel} differs"
+
+
+def test_only_dependent_experiments_rerun(tmp_path, generated):
+    """Editing prose re-runs nothing; editing a snippet re-runs only the experiments whose
+    definition names it."""
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "snippets", root / "snippets")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    out = root / "build" / "generated"
+    shutil.copytree(generated.out, out)
+
+    def ran():
+        return {o.name for o in build.generate(root, out=out, log=lambda line: None).outcomes if o.ran}
+
+    (root / "docs" / "ch7" / "7.7.md").write_text("# changed prose\n", encoding="utf-8")
+    (root / "snippets" / "H7_5_Train.py").open("a").write("# an edit no page experiment depends on\n")
+    assert ran() == set()
+    (root / "snippets" / experiments.SCRIPT).open("a").write("# an edit\n")
+    expected = {f"case:{n}" for n in experiments.PAGE_CASES} | {f"trace:{n}" for n in experiments.TRACES}
+    assert ran() == expected
