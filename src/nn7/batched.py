@@ -22,6 +22,7 @@ from .metrics import accuracy_from_loss
 from .rng import streams
 from .train import TrainSettings
 
+MAX_CHUNK = 512  # networks per chunk: larger arrays stop paying off and cost memory
 mul, add, sub, tanh, reduce_sum, einsum = np.multiply, np.add, np.subtract, np.tanh, np.add.reduce, np.einsum
 
 
@@ -57,8 +58,79 @@ class BatchedResult:
         return Params(self.W1[k], self.B1[k], self.W2[k], self.B2[k])
 
 
+GEMM_GROUPS = 8  # up to this many seeds in a chunk, layer 1 runs as products per seed
+
+
+class _SharedInputs:
+    """Inputs of networks that share their data with the other networks of their seed: the
+    first layer is then, per seed group and hidden unit, one matrix product [X 1]·[W1; B1]."""
+
+    def __init__(self, groups: list[tuple[slice, np.ndarray]], d: int):
+        self.groups = groups  # (network range, [X 1] of that seed: (N, d+1)); d is implied
+
+    def rows(self, start: int, stop: int) -> "_SharedInputs":
+        return _SharedInputs([(sl, xa[start:stop]) for sl, xa in self.groups], 0)
+
+    def layer1(self, Wa1: np.ndarray, Z1: np.ndarray, U: np.ndarray, g: np.ndarray):
+        """Functions computing Z1 = [X 1]·[W1; B1] and g = [X 1]ᵀ·U, one matrix product per
+        seed group (stacked over the hidden units)."""
+
+        def by_unit(a, sl):  # (rows, n, K) seen as (n, rows, K) for the networks of one seed
+            return a[:, :, sl].transpose(1, 0, 2)
+
+        forward = [(xa, by_unit(Wa1, sl), by_unit(Z1, sl)) for sl, xa in self.groups]
+        backward = [(xa.T, by_unit(U, sl), by_unit(g, sl)) for sl, xa in self.groups]
+
+        def z1():
+            for xa, w, z in forward:
+                np.matmul(xa, w, out=z)
+
+        def sums():
+            for xaT, u, out in backward:
+                np.matmul(xaT, u, out=out)
+
+        return z1, sums
+
+
+class _OwnInputs:
+    """Inputs of networks with data of their own: X (N, d, K), layer 1 elementwise."""
+
+    def __init__(self, groups: list[tuple[slice, np.ndarray]], d: int):
+        N = len(groups[0][1])
+        K = groups[-1][0].stop
+        self.X = np.empty((N, d, K))
+        for sl, xa in groups:
+            self.X[:, :, sl] = xa[:, :d, None]
+        self.d = d
+
+    def rows(self, start: int, stop: int) -> "_OwnInputs":
+        view = object.__new__(_OwnInputs)
+        view.X, view.d = self.X[start:stop], self.d
+        return view
+
+    def layer1(self, Wa1: np.ndarray, Z1: np.ndarray, U: np.ndarray, g: np.ndarray):
+        """Functions computing Z1 = X·W1 + B1 and g = [X 1]ᵀ·U elementwise."""
+        X, d = self.X, self.d
+        cols = [X[:, i, None, :] for i in range(d)]  # each input as (m, 1, K)
+        T = np.empty_like(Z1)
+
+        def z1():
+            mul(cols[0], Wa1[0], Z1)
+            for i in range(1, d):
+                mul(cols[i], Wa1[i], T)
+                add(Z1, T, Z1)
+            add(Z1, Wa1[d], Z1)
+
+        def sums():
+            for i in range(d):
+                einsum("mk,mnk->nk", X[:, i], U, out=g[i])
+            reduce_sum(U, 0, None, g[d])
+
+        return z1, sums
+
+
 class _Chunk:
-    """The state of K networks, network axis last: W1 (d, n, K), B1 (n, K), W2 (n, K), B2 (K,)."""
+    """The state of K networks, network axis last: [W1; B1] (d+1, n, K), W2 (n, K), B2 (K,)."""
 
     def __init__(self, nets: list[Net], loaders: dict[int, DataLoader], settings: TrainSettings):
         self.nets = nets
@@ -66,15 +138,14 @@ class _Chunk:
         first = loaders[nets[0].seed]
         d, n = first.num_features, settings.num_hidden
         self.d, self.n, self.K = d, n, K
-        # parameters and gradients: one flat (P, K) array each, the four parameters as views
-        sizes = (d * n, n, n, 1)
-        self.P, self.G = np.empty((sum(sizes), K)), np.empty((sum(sizes), K))
-        self.W1, self.B1, self.W2, self.B2 = _views(self.P, sizes, d, n)
-        self.gW1, self.gB1, self.gW2, self.gB2 = _views(self.G, sizes, d, n)
+        # parameters and gradients: one flat (rows, K) array each, the parameters as views
+        rows = (d + 1) * n + n + 1
+        self.P, self.G = np.empty((rows, K)), np.empty((rows, K))
+        self.Wa1, self.W2, self.B2 = _views(self.P, d, n)
+        self.gWa1, self.gW2, self.gB2 = _views(self.G, d, n)
         for k, net in enumerate(nets):
-            loader = loaders[net.seed]
             p = make_params(net.init, streams(net.seed).init, d, n)
-            self.W1[:, :, k], self.B1[:, k], self.W2[:, k], self.B2[k] = p.W1, p.B1[0], p.W2[:, 0], p.B2[0, 0]
+            self.Wa1[:d, :, k], self.Wa1[d, :, k], self.W2[:, k], self.B2[k] = p.W1, p.B1[0], p.W2[:, 0], p.B2[0, 0]
         # the seed groups: contiguous ranges of the network axis (nets are sorted by seed)
         self.groups: list[tuple[slice, DataLoader]] = []
         start = 0
@@ -82,84 +153,109 @@ class _Chunk:
             if k == K or nets[k].seed != nets[start].seed:
                 self.groups.append((slice(start, k), loaders[nets[start].seed]))
                 start = k
-        self.train = _Set([(sl, g.train_x, g.train_y) for sl, g in self.groups], K, n)
-        self.val = _Set([(sl, g.val_x, g.val_y) for sl, g in self.groups], K, n)
+        self.Inputs = _SharedInputs if len(self.groups) <= GEMM_GROUPS else _OwnInputs
+        self.train = _Set(self, [(sl, g.train_x, g.train_y) for sl, g in self.groups])
+        self.val = _Set(self, [(sl, g.val_x, g.val_y) for sl, g in self.groups])
+        # this epoch's order of each seed's training set
+        self.epoch_xa = [(sl, np.empty((g.num_train, d + 1))) for sl, g in self.groups]
+        for _, xa in self.epoch_xa:
+            xa[:, d] = 1.0
+        self.Y = np.empty((first.num_train, K))
+        self.inputs = self.Inputs(self.epoch_xa, d)
 
-    def load_epoch(self, X: np.ndarray, Y: np.ndarray):
-        """Reshuffle each seed's training set (one draw per seed) into X (N, d, K), Y (N, K)."""
-        for sl, loader in self.groups:
+    def load_epoch(self):
+        """Reshuffle each seed's training set (one draw per seed, as in its single run)."""
+        d = self.d
+        for (sl, loader), (_, xa) in zip(self.groups, self.epoch_xa):
             order = loader.epoch_order()
-            X[:, :, sl] = loader.train_x[order][:, :, None]
-            Y[:, sl] = loader.train_y[order]
+            np.take(loader.train_x, order, axis=0, out=xa[:, :d])
+            self.Y[:, sl] = loader.train_y[order]
+        if self.Inputs is _OwnInputs:  # copy each seed's order to its networks' columns
+            for sl, xa in self.epoch_xa:
+                self.inputs.X[:, :, sl] = xa[:, :d, None]
 
 
-def _views(flat, sizes, d, n):
-    a, b, c = sizes[0], sizes[0] + sizes[1], sizes[0] + sizes[1] + sizes[2]
+def _views(flat, d, n):
     K = flat.shape[1]
-    return flat[:a].reshape(d, n, K), flat[a:b], flat[b:c], flat[c]
+    a, b = (d + 1) * n, (d + 2) * n
+    return flat[:a].reshape(d + 1, n, K), flat[a:b], flat[b]
 
 
-class _Buffers:
+class _Workspace:
+    """The arrays of one step on m samples. Steps on batches of the same size share one
+    workspace, so that the same memory stays in the cache from step to step."""
+
     def __init__(self, m: int, n: int, K: int):
-        self.Z1 = np.empty((m, n, K))
-        self.A1 = np.empty((m, n, K))
-        self.T = np.empty((m, n, K))
-        self.Z2 = np.empty((m, K))
-        self.dZ2 = np.empty((m, K))
-        self.XdZ2 = np.empty((m, K))
+        self.Z1, self.A1, self.U = np.empty((m, n, K)), np.empty((m, n, K)), np.empty((m, n, K))
+        self.Z2, self.dZ2 = np.empty((m, K)), np.empty((m, K))
 
 
-def _forward(c: _Chunk, X, b: _Buffers):
-    mul(X[:, 0, None, :], c.W1[0], b.Z1)  # (7.4.1) Z1 = X·W1 + B1
-    for i in range(1, c.d):
-        mul(X[:, i, None, :], c.W1[i], b.T)
-        add(b.Z1, b.T, b.Z1)
-    add(b.Z1, c.B1, b.Z1)
-    tanh(b.Z1, b.A1)  # (7.4.2) A1 = tanh(Z1)
-    einsum("mnk,nk->mk", b.A1, c.W2, out=b.Z2)  # (7.4.3) Z2 = A1·W2 + B2
-    add(b.Z2, c.B2, b.Z2)
+def _make_forward(c: _Chunk, inputs, ws: _Workspace):
+    """Formulas 7.4.1–7.4.3 for every network of the chunk, as a function of no arguments
+    that fills (and returns) A1 (m, n, K) and Z2 (m, K) of the workspace; also returns the
+    first layer's gradient sums for the step."""
+    Z1, A1, Z2 = ws.Z1, ws.A1, ws.Z2
+    W2, B2 = c.W2, c.B2
+    z1, sums = inputs.layer1(c.Wa1, Z1, ws.U, c.gWa1)
+
+    def forward():
+        z1()  # (7.4.1) Z1 = X·W1 + B1
+        tanh(Z1, A1)  # (7.4.2) A1 = tanh(Z1)
+        einsum("mnk,nk->mk", A1, W2, out=Z2)  # (7.4.3) Z2 = A1·W2 + B2
+        add(Z2, B2, Z2)
+        return A1, Z2
+
+    return forward, sums
 
 
-def _step(c: _Chunk, X, Y, b: _Buffers, lr_m: float):
-    """One SGD step of every network on its batch X (m, d, K), Y (m, K); lr_m = lr / m."""
-    _forward(c, X, b)
-    sub(b.Z2, Y, b.dZ2)  # (7.4.5) dZ2 = Z2 − Y
-    einsum("mnk,mk->nk", b.A1, b.dZ2, out=c.gW2)  # (7.4.6) m·dW2 = A1ᵀ·dZ2
-    reduce_sum(b.dZ2, 0, None, c.gB2)  # (7.4.7) m·dB2 = Σ dZ2
-    # (7.4.8) dA1 = dZ2·W2ᵀ and (7.4.9) dZ1 = dA1 ⊙ (1 − A1²) are never stored whole:
-    # W2 is the same for every sample, so the sums over the batch below are taken of
-    # dZ2 ⊙ (1 − A1²) and multiplied by W2 afterwards.
-    mul(b.A1, b.A1, b.T)
-    sub(1.0, b.T, b.T)  # 1 − A1²
-    for i in range(c.d):  # (7.4.10) m·dW1 = Xᵀ·dZ1
-        mul(X[:, i], b.dZ2, b.XdZ2)
-        einsum("mk,mnk->nk", b.XdZ2, b.T, out=c.gW1[i])
-        mul(c.gW1[i], c.W2, c.gW1[i])
-    einsum("mk,mnk->nk", b.dZ2, b.T, out=c.gB1)  # (7.4.11) m·dB1 = Σ dZ1
-    mul(c.gB1, c.W2, c.gB1)
-    mul(c.G, lr_m, c.G)  # P ← P − lr·dP, all parameters of all networks at once
-    sub(c.P, c.G, c.P)
+def _make_step(c: _Chunk, inputs, Y: np.ndarray, lr: float, ws: _Workspace):
+    """One SGD step of every network on its batch, as a function of no arguments that only
+    fills the arrays of the workspace."""
+    m, n, d, K = len(Y), c.n, c.d, c.K
+    forward, layer1_sums = _make_forward(c, inputs, ws)
+    U, dZ2 = ws.U, ws.dZ2
+    dZ2n = dZ2[:, None, :]
+    W2, P, G, gWa1, gW2, gB2 = c.W2, c.P, c.G, c.gWa1, c.gW2, c.gB2
+    lr_m = lr / m
+
+    def step():
+        A1, Z2 = forward()
+        sub(Z2, Y, dZ2)  # (7.4.5) dZ2 = Z2 − Y
+        einsum("mnk,mk->nk", A1, dZ2, out=gW2)  # (7.4.6) m·dW2 = A1ᵀ·dZ2
+        reduce_sum(dZ2, 0, None, gB2)  # (7.4.7) m·dB2 = Σ dZ2
+        # (7.4.8) dA1 = dZ2·W2ᵀ and (7.4.9) dZ1 = dA1 ⊙ (1 − A1²): W2 is the same for every
+        # sample of a network, so U = dZ2 ⊙ (1 − A1²) = dZ1 / W2ᵀ is summed over the batch
+        # first, and the sums are multiplied by W2 (before its update) afterwards.
+        mul(A1, A1, U)
+        sub(1.0, U, U)
+        mul(U, dZ2n, U)
+        layer1_sums()  # (7.4.10) m·dW1 = Xᵀ·dZ1, (7.4.11) m·dB1 = Σ dZ1 (divided by W2)
+        mul(gWa1, W2, gWa1)
+        mul(G, lr_m, G)  # P ← P − lr·dP, all parameters of all networks at once
+        sub(P, G, P)
+
+    return step
 
 
 class _Set:
-    """A fixed evaluation set per network (train or validation), network axis last."""
+    """A fixed evaluation set of each network (its training or validation set)."""
 
-    def __init__(self, parts, K: int, n: int):
+    def __init__(self, c: _Chunk, parts):
         N, d = parts[0][1].shape
-        self.X = np.empty((N, d, K))
-        self.Y = np.empty((N, K))
-        for sl, x, y in parts:
-            self.X[:, :, sl] = x[:, :, None]
+        groups = [(sl, np.hstack([x, np.ones((N, 1))])) for sl, x, _ in parts]
+        self.Y = np.empty((N, c.K))
+        for sl, _, y in parts:
             self.Y[:, sl] = y
         self.var = np.var(self.Y, axis=0)
-        self.b = _Buffers(N, n, K)
         self.N = N
+        self.E = np.empty((N, c.K))
+        self.forward, _ = _make_forward(c, c.Inputs(groups, d), _Workspace(N, c.n, c.K))
 
-    def loss(self, c: _Chunk) -> np.ndarray:
-        _forward(c, self.X, self.b)
-        sub(self.b.Z2, self.Y, self.b.dZ2)
-        mul(self.b.dZ2, self.b.dZ2, self.b.dZ2)
-        return reduce_sum(self.b.dZ2, 0) / (2 * self.N)  # (7.4.4) per network
+    def loss(self) -> np.ndarray:
+        _, Z2 = self.forward()
+        sub(Z2, self.Y, self.E)
+        mul(self.E, self.E, self.E)
+        return reduce_sum(self.E, 0) / (2 * self.N)  # (7.4.4) per network
 
 
 def _train_chunk(nets: list[Net], settings: TrainSettings, samples, source):
@@ -170,28 +266,26 @@ def _train_chunk(nets: list[Net], settings: TrainSettings, samples, source):
             loaders[net.seed] = (DataLoader.book(rng=rng) if samples is None
                                  else DataLoader(samples, rng=rng, source=source))
     c = _Chunk(nets, loaders, settings)
-    N = c.train.N
-    X, Y = np.empty((N, c.d, c.K)), np.empty((N, c.K))
-    bs = settings.batch_size
-    buffers: dict[int, _Buffers] = {}
-    batches = []
+    N, bs = len(c.Y), settings.batch_size
+    workspaces: dict[int, _Workspace] = {}
+    steps = []
     for s in range(0, N, bs):
         m = min(bs, N - s)
-        buffers.setdefault(m, _Buffers(m, c.n, c.K))
-        batches.append((X[s:s + m], Y[s:s + m], buffers[m], settings.lr / m))
+        ws = workspaces.setdefault(m, _Workspace(m, c.n, c.K))
+        steps.append(_make_step(c, c.inputs.rows(s, s + m), c.Y[s:s + m], settings.lr, ws))
     its, tl, vl = [], [], []
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(settings.epochs):
-            c.load_epoch(X, Y)
-            for Xb, Yb, b, lr_m in batches:
-                _step(c, Xb, Yb, b, lr_m)
+            c.load_epoch()
+            for step in steps:
+                step()
             if (epoch + 1) % settings.every == 0 or epoch == settings.epochs - 1:
-                its.append((epoch + 1) * len(batches))
-                tl.append(c.train.loss(c))
-                vl.append(c.val.loss(c))
-    K = c.K
-    return dict(W1=np.moveaxis(c.W1, -1, 0).copy(), B1=c.B1.T.reshape(K, 1, c.n).copy(),
-                W2=c.W2.T.reshape(K, c.n, 1).copy(), B2=c.B2.reshape(K, 1, 1).copy(),
+                its.append((epoch + 1) * len(steps))
+                tl.append(c.train.loss())
+                vl.append(c.val.loss())
+    K, d, n = c.K, c.d, c.n
+    return dict(W1=np.moveaxis(c.Wa1[:d], -1, 0).copy(), B1=c.Wa1[d].T.reshape(K, 1, n).copy(),
+                W2=c.W2.T.reshape(K, n, 1).copy(), B2=c.B2.reshape(K, 1, 1).copy(),
                 iteration=np.array(its), train_loss=np.array(tl), val_loss=np.array(vl),
                 train_var=c.train.var, val_var=c.val.var)
 
@@ -205,13 +299,18 @@ def default_workers() -> int:
 
 def train_batched(nets: list[Net | tuple[str, int]], settings: TrainSettings = TrainSettings(),
                   samples: np.ndarray | None = None, source: str = "<array>",
-                  chunk: int = 256, workers: int = 1) -> BatchedResult:
-    """Train every (init, seed) in ``nets`` at once; ``chunk`` networks share one set of
-    arrays, and chunks run in ``workers`` processes (1: in this process)."""
+                  chunk: int | None = None, workers: int = 1) -> BatchedResult:
+    """Train every (init, seed) in ``nets`` at once.
+
+    Networks are sorted by seed and cut into chunks that each share one set of arrays
+    (``chunk`` networks, by default an equal share per worker, at most MAX_CHUNK); chunks run
+    in ``workers`` processes (1: in this process). The chunking changes no result."""
     nets = [n if isinstance(n, Net) else Net(str(InitSpec.parse(n[0]) if isinstance(n[0], str) else n[0]), int(n[1]))
             for n in nets]
     order = sorted(range(len(nets)), key=lambda k: nets[k].seed)  # group by seed (stable)
     sorted_nets = [nets[k] for k in order]
+    if chunk is None:
+        chunk = min(MAX_CHUNK, -(-len(nets) // max(1, workers)))
     chunks = [sorted_nets[i:i + chunk] for i in range(0, len(sorted_nets), chunk)]
     jobs = [(ch, settings, samples, source) for ch in chunks]
     if workers > 1 and len(chunks) > 1:
