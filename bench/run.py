@@ -144,7 +144,7 @@ def bench_batched(quick: bool) -> None:
     nets = [(c, s) for s in SWEEP.seeds for c in SWEEP.combos][:K]
     workers = default_workers()
     sample = sorted(set(np.linspace(0, K - 1, 24).round().astype(int).tolist()))
-    rounds = 2 if quick else 3
+    rounds = 3 if quick else 5
     n_w1 = 1 if quick else 2
     groups = [sample[r::rounds] for r in range(rounds)]
     out(f"== batched_speedup_k256: K={K} nets (seed-major, seeds {sorted({s for _, s in nets})}), "

@@ -13,6 +13,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+from pymdownx.snippets import SnippetMissingError
 
 from nn7 import build, pages
 from nn7.errors import Nn7Error
@@ -49,6 +50,29 @@ def on_files(files, config):
         if files.get_file_from_path(site_path) is None:
             files.append(File.generated(config, site_path, abs_src_path=str(path)))
     return files
+
+
+@event_priority(-100)  # after mkdocs-jupyter has replaced the notebook page's render()
+def on_pre_page(page, config, files):
+    """A failing notebook cell or a missing snippet fails the build with one message that
+    names the page (and the snippet), instead of a traceback."""
+    render = page.render
+    notebook = page.file.src_uri.endswith(".ipynb")
+
+    def render_or_fail(*args, **kwargs):
+        try:
+            return render(*args, **kwargs)
+        except SnippetMissingError as err:
+            raise PluginError(f"nn7: docs/{page.file.src_path}: {err}") from None
+        except Exception as err:
+            if not notebook:
+                raise
+            # nbclient's CellExecutionError carries the cell's exception as ename/evalue
+            what = f"{getattr(err, 'ename', type(err).__name__)}: {getattr(err, 'evalue', err)}"
+            raise PluginError(f"nn7: docs/{page.file.src_path}: a notebook cell failed: {what}") from None
+
+    page.render = render_or_fail
+    return page
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -137,3 +137,28 @@ def test_a_changed_prose_line_fails_the_verbatim_check():
         test_prose.check_verbatim(page.replace("这是为什么呢？", "这是为什么？"), test_prose.chapter_text())
     with pytest.raises(AssertionError):  # a number typed where the book has another
         test_prose.check_verbatim(page.replace("{{ trace-case2.W2_after_1 }}", "W2"), test_prose.chapter_text())
+
+
+def test_a_failing_notebook_cell_fails_the_build_naming_the_notebook(tmp_path, generated):
+    """mkdocs build on a copy of the site whose notebook raises: one error naming it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = tmp_path / "repo"
+    for part in ("docs", "snippets", "hooks", "overrides", "tools", "bench", "src"):
+        shutil.copytree(ROOT / part, repo / part)
+    shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
+    shutil.copytree(generated.out, repo / "build" / "generated")  # the experiments stay cached
+    nb_path = repo / "docs" / "ch7" / "notebook.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    nb["cells"][1]["source"] = "raise ValueError('planted notebook failure')\n"
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
+                          cwd=repo, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                          timeout=300)
+    assert proc.returncode != 0
+    assert ("nn7: docs/ch7/notebook.ipynb: a notebook cell failed: ValueError: planted notebook failure"
+            in proc.stderr), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr

@@ -204,6 +204,7 @@ def test_downloads_are_the_snippet_files_and_the_notebook(built_site):
     assert json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     page = (built_site / "ch7" / "notebook" / "index.html").read_text(encoding="utf-8")
     assert "data:image/png;base64" in page, "the notebook page shows no executed figure"
+    assert '<a href="notebook.ipynb"' in page and "download" in page, "no download button on the notebook page"
     assert "Traceback" not in page and "Error" not in text_of(built_site / "ch7" / "notebook" / "index.html")
 
 

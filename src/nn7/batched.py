@@ -304,7 +304,9 @@ def train_batched(nets: list[Net | tuple[str, int]], settings: TrainSettings = T
 
     Networks are sorted by seed and cut into chunks that each share one set of arrays
     (``chunk`` networks, by default an equal share per worker, at most MAX_CHUNK); chunks run
-    in ``workers`` processes (1: in this process). The chunking changes no result."""
+    in ``workers`` processes (1: in this process). Every network's result equals its single
+    run to rounding; the bits can depend on the chunking (the sums over a batch are taken in
+    another order), so pass a fixed ``chunk`` where identical bytes matter across machines."""
     nets = [n if isinstance(n, Net) else Net(str(InitSpec.parse(n[0]) if isinstance(n[0], str) else n[0]), int(n[1]))
             for n in nets]
     order = sorted(range(len(nets)), key=lambda k: nets[k].seed)  # group by seed (stable)

@@ -88,13 +88,27 @@ def _sha(*parts: bytes) -> str:
 
 
 def code_hash() -> str:
-    """nn7's own sources and the versions that decide the bytes of the outputs."""
-    import matplotlib
+    """nn7's own sources and the versions that decide the bytes of the outputs (read from
+    the installed metadata: importing matplotlib just for its version would slow warm builds)."""
+    from importlib.metadata import version
 
     pkg = Path(__file__).resolve().parent
     parts = [f"{p.name}\0".encode() + p.read_bytes() for p in sorted(pkg.glob("*.py"))]
-    versions = f"python {platform.python_version()} numpy {np.__version__} matplotlib {matplotlib.__version__}"
-    return _sha(versions.encode(), *parts)
+    versions = (f"python {platform.python_version()} numpy {np.__version__} "
+                f"matplotlib {version('matplotlib')} pillow {version('pillow')}")
+    return _sha(versions.encode(), _fonts().encode(), *parts)
+
+
+def _fonts() -> str:
+    """The CJK font files on this machine (names and sizes): the figures' bytes depend on them."""
+    found = []
+    for folder in ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"),
+                   str(Path.home() / ".local/share/fonts")):
+        base = Path(folder)
+        if base.is_dir():
+            found += [f"{p.name}:{p.stat().st_size}" for p in base.rglob("*")
+                      if p.is_file() and any(k in p.name.lower() for k in ("cjk", "wqy", "sourcehan", "droidsansfallback"))]
+    return "\n".join(sorted(found))
 
 
 def load_snippet(path: Path) -> dict:

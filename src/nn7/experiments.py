@@ -58,6 +58,7 @@ class Sweep:
     seeds: tuple[int, ...] = tuple(range(10))
     settings: TrainSettings = TrainSettings(lr=0.5, epochs=1000, batch_size=32, every=1000)
     threshold: float = 0.8  # validation R² above which a run "trains"
+    chunk: int = 405  # networks trained together: fixed, so the bytes do not depend on the CPU count
     script: str = "H7_8_Init_Sweep.py"
     depends: tuple[str, ...] = ("H7_8_Init_Sweep.py",)
 

@@ -101,6 +101,9 @@ def training_curves(result, path: str | Path | None = None) -> bytes:
             ax.grid(True, alpha=0.4)
             ax.legend()
         ax_loss.set_yscale("log")
+        # one scale for every case, up to R² = 1, so a flat curve at 0 (case 1) reads as flat
+        lowest = float(min(h.train_accuracy("r2").min(), h.val_accuracy("r2").min()))
+        ax_acc.set_ylim(min(-0.05, lowest - 0.02), 1.0)
         return save_png(fig, path)
 
 

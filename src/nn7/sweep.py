@@ -82,6 +82,6 @@ class SweepResult:
 
 
 def run_sweep(sweep: Sweep = SWEEP, workers: int = 1) -> SweepResult:
-    result = train_batched(sweep.nets, sweep.settings, workers=workers)
+    result = train_batched(sweep.nets, sweep.settings, chunk=sweep.chunk, workers=workers)
     val = result.val_accuracy("r2")[-1].reshape(len(sweep.combos), len(sweep.seeds))
     return SweepResult(sweep, sweep.combos, val)
