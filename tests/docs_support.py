@@ -112,11 +112,6 @@ def page_blocks(root: Path, page: str, docs: Path | None = None, options: dict |
     return out
 
 
-def all_blocks(root: Path) -> list[Block]:
-    docs = root / "docs"
-    return [b for p in sorted(docs.rglob("*.md")) for b in page_blocks(root, p.relative_to(docs).as_posix())]
-
-
 def block_kind(block: Block) -> str:
     """executed / printout / skipped / unaccounted."""
     if block.marker and block.marker[0] == "skip":

@@ -11,8 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
-
 from nn7 import build, experiments
 
 ROOT = Path(__file__).resolve().parents[1]

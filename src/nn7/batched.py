@@ -211,7 +211,7 @@ def _make_forward(c: _Chunk, inputs, ws: _Workspace):
 def _make_step(c: _Chunk, inputs, Y: np.ndarray, lr: float, ws: _Workspace):
     """One SGD step of every network on its batch, as a function of no arguments that only
     fills the arrays of the workspace."""
-    m, n, d, K = len(Y), c.n, c.d, c.K
+    m = len(Y)
     forward, layer1_sums = _make_forward(c, inputs, ws)
     U, dZ2 = ws.U, ws.dZ2
     dZ2n = dZ2[:, None, :]

@@ -21,8 +21,8 @@ TRACES = {
              "dB1": [[0, 0]], "W2": [[0], [0]], "B2": [[0.07508108]], "dW2": [[0], [0]],
              "dB2": [[-0.20486486]]},
         ],
-        # slips that are not numbers: (iteration, what it printed, what it should read)
-        "typos": [(1, "W1 后面的 B2=[[0.   0.]]", "B1=[[0. 0.]]")],
+        # slips that are not numbers: (iteration, what it printed, what it should read), Markdown
+        "typos": [(1, "`W1` 后面的 `B2=[[0.   0.]]`", "`B1=[[0. 0.]]`")],
     },
     "case2": {
         "samples": ((None, 2.85), (0.45, 2.19)),

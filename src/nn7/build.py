@@ -17,7 +17,6 @@ import json
 import math
 import platform
 import runpy
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,8 +248,8 @@ def _accuracy_erratum(out: Path, name: str) -> str:
     ]
     if name in book.LOG_TAILS:
         tl, ta, vl, va = book.LOG_TAILS[name][-1]
-        lines.append(f"| 书中印出的 accu（换算成 R² = 2·accu − 1） | {ta:.4f}（{2 * ta - 1:.2f}） "
-                     f"| {va:.4f}（{2 * va - 1:.2f}） |")
+        lines.append(f"| 书中印出的 accu（换算成 R² = 2·accu − 1） | {ta:.4f}（{2 * ta - 1:.3f}） "
+                     f"| {va:.4f}（{2 * va - 1:.3f}） |")
     return "\n".join(lines) + "\n"
 
 
@@ -274,7 +273,7 @@ def trace_differences(name: str, ours: list[dict]) -> list[tuple[int, str, objec
 def _trace_erratum(out: Path, name: str) -> str:
     case = experiments.TRACES[name].case
     ours = _load(out, f"{name}")
-    items = [f"- 迭代 {k}：书中印作 `{printed}`，应为 `{should}`。" for k, printed, should in book.TRACES[case]["typos"]]
+    items = [f"- 迭代 {k}：书中印作 {printed}，应为 {should}。" for k, printed, should in book.TRACES[case]["typos"]]
     items += [f"- 迭代 {k}：书中印作 `{key}={_format_value(p)}`，本次运行为 `{key}={_format_value(m)}`。"
               for k, key, p, m in trace_differences(name, ours)]
     if not items:
@@ -310,10 +309,11 @@ def _perf_fragment(root: Path) -> str:
     if not path.is_file():
         return "!!! note \"尚无测量结果\"\n    运行 `make bench` 后，这里会显示测量结果。\n"
     data = json.loads(path.read_text(encoding="utf-8"))
-    rows = ["| 指标 | 测得 | 目标 |", "| --- | ---: | ---: |"]
+    rows = ["| 指标 | 测得 | 目标 | 达到 |", "| --- | ---: | ---: | :---: |"]
     for g in data["goals"]:
+        met = "—" if g.get("informational") else ("是" if g.get("met") else "**否**")
         rows.append(f"| {g['label']} | {g['value']:.{g.get('digits', 2)}f}{g['unit']} | "
-                    f"{g['op']} {g['goal']}{g['unit']} |")
+                    f"{g['op']} {g['goal']}{g['unit']} | {met} |")
     env = data.get("machine", {})
     rows.append("")
     rows.append(f"测量于 {data.get('date', '?')}，{env.get('cpus', '?')} 核 CPU，Python {env.get('python', '?')}，"
@@ -394,9 +394,3 @@ def _published(root: Path, out: Path) -> list[tuple[str, Path]]:
     snippets = root / SNIPPETS
     items += [(f"{DOWNLOADS}/{p.relative_to(snippets).as_posix()}", p) for p in sorted(snippets.rglob("*.py"))]
     return items
-
-
-def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper used by the CLI
-    report = generate(".")
-    print(f"nn7: generated into {report.out}", file=sys.stderr)
-    return 0

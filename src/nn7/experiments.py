@@ -9,7 +9,7 @@ runs the text's two single-sample steps. The sweep trains every combination of
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
