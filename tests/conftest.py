@@ -27,6 +27,16 @@ def generated():
 
 
 @pytest.fixture(scope="session")
+def sweep():
+    """A fresh run of the chapter's sweep (81 initialisations × 10 seeds), shared by tests."""
+    from nn7 import experiments
+    from nn7.batched import default_workers
+    from nn7.sweep import run_sweep
+
+    return run_sweep(experiments.SWEEP, workers=default_workers())
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory, generated) -> Path:
     """`mkdocs build --strict` into a temporary folder; fails the tests that need it if the
     build fails or warns."""

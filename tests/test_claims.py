@@ -15,7 +15,6 @@ import pytest
 import claims
 from nn7 import experiments
 from nn7.batched import train_batched
-from nn7.sweep import run_sweep
 from nn7.train import TrainSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,11 +28,6 @@ def runs():
 @pytest.fixture(scope="session")
 def traces():
     return {name: experiments.run_trace(name) for name in experiments.TRACES}
-
-
-@pytest.fixture(scope="session")
-def sweep():
-    return run_sweep(experiments.SWEEP, workers=2)
 
 
 def page_values(generated) -> dict:

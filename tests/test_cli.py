@@ -67,9 +67,13 @@ def test_trace_json_and_drawn_samples(capsys):
     assert keys <= set(steps[0]) and steps[0]["W2"] == [[0.0], [0.0]]
 
 
-def test_figures_are_the_sites_figures(tmp_path, generated):
+def test_figures_are_the_sites_figures(tmp_path, generated, sweep, monkeypatch):
     """`nn7 figures` draws the chapter's figures under the book's names, byte-identical to
-    the ones the site build made through the snippets."""
+    the ones the site build made through the snippets. (The sweep is the session's fresh run
+    rather than a second one of its own.)"""
+    import nn7.sweep
+
+    monkeypatch.setattr(nn7.sweep, "run_sweep", lambda *a, **k: sweep)
     assert main(["figures", "-o", str(tmp_path)]) == 0
     names = {"init_0_0_b0.png", "init_0_0_b0_result.png", "init_0_1.png", "init_0_1_result.png",
              "init_1_n.png", "init_1_n_result.png", "backprop_7_5_8.png", "init_sweep.png"}

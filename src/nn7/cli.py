@@ -166,6 +166,7 @@ def cmd_trace(args) -> int:
 def cmd_figures(args) -> int:
     from . import experiments, plots
     from .diagram import backprop_diagram
+    from .batched import default_workers
     from .sweep import run_sweep
 
     out = args.output
@@ -181,7 +182,7 @@ def cmd_figures(args) -> int:
             print(out / case.figures[0])
             print(out / case.figures[1])
     print(backprop_diagram(out / "backprop_7_5_8.png"))
-    plots.sweep_heatmap(run_sweep(experiments.SWEEP), out / "init_sweep.png")
+    plots.sweep_heatmap(run_sweep(experiments.SWEEP, workers=default_workers()), out / "init_sweep.png")
     print(out / "init_sweep.png")
     return 0
 
