@@ -333,6 +333,12 @@ def derive(root: Path, out: Path) -> dict[str, str]:
         # "在随后的权重更新时 W2 的值变成 …": W2 after the first step of the case-2 trace
         "trace-case2.W2_after_1": f"{t2[0]['W2'][0][0]:.4f}",
     }
+    for name, t in experiments.TRACES.items():  # the samples and rate of each trace, as defined
+        picked = experiments.pick_samples(t.samples)
+        values[f"{name}.lr"] = f"{t.lr:g}"
+        values[f"{name}.samples"] = "、".join(
+            f"标签为 {y:g} 的样本" if x is None else f"样本 ({px:g}, {y:g})"
+            for (x, y), (px, _) in zip(t.samples, picked)) + "（依次）"
     fragments = {f"erratum-accuracy-{n}.md": _accuracy_erratum(out, n) for n in ("case1", "case2", "case3")}
     fragments |= {f"erratum-{n}.md": _trace_erratum(out, n) for n in experiments.TRACES}
     fragments["sweep-summary.md"] = _sweep_fragment(out)
