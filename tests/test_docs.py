@@ -3,7 +3,6 @@ file runs as a script; the notebook runs. See docs_support for how blocks are ex
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -119,4 +118,24 @@ def test_notebook_runs(tmp_path):
                        resources={"metadata": {"path": str(tmp_path)}}).execute()
         assert any(o.get("output_type") == "display_data" for c in nb.cells for o in c.get("outputs", [])), \
             f"{path}: expected the notebook to display figures"
-        json.dumps(nb)  # serialisable
+
+
+def test_snippet_initialisations_are_the_experiments_specs():
+    """The book-style init functions the page shows (H7_8_Train_Init_0.py) draw exactly the
+    parameters of the InitSpec that nn7.experiments declares for each case."""
+    import runpy
+
+    import numpy as np
+
+    from nn7 import experiments
+    from nn7.inits import make_params
+    from nn7.rng import streams
+
+    inits = runpy.run_path(str(SNIPPETS / EXPERIMENT_SCRIPT), run_name="nn7_test")["INITS"]
+    assert set(inits) == set(experiments.PAGE_CASES)
+    for name in experiments.PAGE_CASES:
+        case = experiments.case(name)
+        ours = inits[name](streams(case.seed).init)
+        theirs = make_params(case.spec, streams(case.seed).init).arrays()
+        for a, b in zip(ours, theirs):
+            assert np.array_equal(a, b), name

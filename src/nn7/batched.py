@@ -65,11 +65,15 @@ class _SharedInputs:
     """Inputs of networks that share their data with the other networks of their seed: the
     first layer is then, per seed group and hidden unit, one matrix product [X 1]·[W1; B1]."""
 
-    def __init__(self, groups: list[tuple[slice, np.ndarray]], d: int):
-        self.groups = groups  # (network range, [X 1] of that seed: (N, d+1)); d is implied
+    def __init__(self, groups: list[tuple[slice, np.ndarray]]):
+        self.groups = groups  # (network range, [X 1] of that seed: (N, d+1))
+
+    @classmethod
+    def of(cls, groups: list[tuple[slice, np.ndarray]]) -> "_SharedInputs":
+        return cls(groups)
 
     def rows(self, start: int, stop: int) -> "_SharedInputs":
-        return _SharedInputs([(sl, xa[start:stop]) for sl, xa in self.groups], 0)
+        return _SharedInputs([(sl, xa[start:stop]) for sl, xa in self.groups])
 
     def layer1(self, Wa1: np.ndarray, Z1: np.ndarray, U: np.ndarray, g: np.ndarray):
         """Functions computing Z1 = [X 1]·[W1; B1] and g = [X 1]ᵀ·U, one matrix product per
@@ -95,18 +99,21 @@ class _SharedInputs:
 class _OwnInputs:
     """Inputs of networks with data of their own: X (N, d, K), layer 1 elementwise."""
 
-    def __init__(self, groups: list[tuple[slice, np.ndarray]], d: int):
-        N = len(groups[0][1])
-        K = groups[-1][0].stop
-        self.X = np.empty((N, d, K))
+    def __init__(self, X: np.ndarray):
+        self.X = X  # (N, d, K)
+        self.d = X.shape[1]
+
+    @classmethod
+    def of(cls, groups: list[tuple[slice, np.ndarray]]) -> "_OwnInputs":
+        """Each network's copy of its seed's [X 1] (N, d+1), without the column of ones."""
+        N, d = len(groups[0][1]), groups[0][1].shape[1] - 1
+        X = np.empty((N, d, groups[-1][0].stop))
         for sl, xa in groups:
-            self.X[:, :, sl] = xa[:, :d, None]
-        self.d = d
+            X[:, :, sl] = xa[:, :d, None]
+        return cls(X)
 
     def rows(self, start: int, stop: int) -> "_OwnInputs":
-        view = object.__new__(_OwnInputs)
-        view.X, view.d = self.X[start:stop], self.d
-        return view
+        return _OwnInputs(self.X[start:stop])
 
     def layer1(self, Wa1: np.ndarray, Z1: np.ndarray, U: np.ndarray, g: np.ndarray):
         """Functions computing Z1 = X·W1 + B1 and g = [X 1]ᵀ·U elementwise."""
@@ -161,7 +168,7 @@ class _Chunk:
         for _, xa in self.epoch_xa:
             xa[:, d] = 1.0
         self.Y = np.empty((first.num_train, K))
-        self.inputs = self.Inputs(self.epoch_xa, d)
+        self.inputs = self.Inputs.of(self.epoch_xa)
 
     def load_epoch(self):
         """Reshuffle each seed's training set (one draw per seed, as in its single run)."""
@@ -241,7 +248,7 @@ class _Set:
     """A fixed evaluation set of each network (its training or validation set)."""
 
     def __init__(self, c: _Chunk, parts):
-        N, d = parts[0][1].shape
+        N = len(parts[0][1])
         groups = [(sl, np.hstack([x, np.ones((N, 1))])) for sl, x, _ in parts]
         self.Y = np.empty((N, c.K))
         for sl, _, y in parts:
@@ -249,7 +256,7 @@ class _Set:
         self.var = np.var(self.Y, axis=0)
         self.N = N
         self.E = np.empty((N, c.K))
-        self.forward, _ = _make_forward(c, c.Inputs(groups, d), _Workspace(N, c.n, c.K))
+        self.forward, _ = _make_forward(c, c.Inputs.of(groups), _Workspace(N, c.n, c.K))
 
     def loss(self) -> np.ndarray:
         _, Z2 = self.forward()
@@ -271,7 +278,9 @@ def _train_chunk(nets: list[Net], settings: TrainSettings, samples, source):
     steps = []
     for s in range(0, N, bs):
         m = min(bs, N - s)
-        ws = workspaces.setdefault(m, _Workspace(m, c.n, c.K))
+        if m not in workspaces:
+            workspaces[m] = _Workspace(m, c.n, c.K)
+        ws = workspaces[m]
         steps.append(_make_step(c, c.inputs.rows(s, s + m), c.Y[s:s + m], settings.lr, ws))
     its, tl, vl = [], [], []
     with np.errstate(over="ignore", invalid="ignore"):

@@ -333,6 +333,9 @@ def derive(root: Path, out: Path) -> dict[str, str]:
         # "在随后的权重更新时 W2 的值变成 …": W2 after the first step of the case-2 trace
         "trace-case2.W2_after_1": f"{t2[0]['W2'][0][0]:.4f}",
     }
+    sw = experiments.SWEEP
+    values |= {"sweep.kinds": str(len(sw.kinds)), "sweep.combos": str(len(sw.combos)),
+               "sweep.seeds": str(len(sw.seeds))}
     for name, t in experiments.TRACES.items():  # the samples and rate of each trace, as defined
         picked = experiments.pick_samples(t.samples)
         values[f"{name}.lr"] = f"{t.lr:g}"

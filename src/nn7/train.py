@@ -147,25 +147,14 @@ class FoldedParams:
 dot, tanh, add, subtract, multiply = np.dot, np.tanh, np.add, np.subtract, np.multiply
 
 
-class Workspace:
-    """The arrays of one step on m samples; steps on batches of one size share them, so the
-    same few kilobytes stay in the cache."""
-
-    def __init__(self, m: int, n: int):
-        self.Z1, self.A1, self.Z2 = np.empty((m, n)), np.empty((m, n)), np.empty((m, 1))
-        self.dZ2, self.dA1, self.S, self.dZ1 = np.empty((m, 1)), np.empty((m, n)), np.empty((m, n)), np.empty((m, n))
-        self.ones = np.ones(m)
-
-
-def make_sgd_step(P: FoldedParams, G: FoldedParams, Xa: np.ndarray, Y: np.ndarray, lr: float,
-                  ws: Workspace | None = None):
+def make_sgd_step(P: FoldedParams, G: FoldedParams, Xa: np.ndarray, Y: np.ndarray, lr: float):
     """One SGD step on the batch Xa = [X 1] (m, d+1), Y (m, 1), as a function of no arguments.
 
-    Every array the step needs is allocated once (in ``ws``); the step itself only fills them."""
+    Every array the step needs is allocated here, once; the step itself only fills them."""
     m, n = len(Xa), P.n
-    ws = Workspace(m, n) if ws is None else ws
-    Z1, A1, Z2, dZ2, dA1, S, dZ1, ones = ws.Z1, ws.A1, ws.Z2, ws.dZ2, ws.dA1, ws.S, ws.dZ1, ws.ones
-    XaT, A1T, W2T = Xa.T, A1.T, P.W2.T
+    Z1, A1, Z2 = np.empty((m, n)), np.empty((m, n)), np.empty((m, 1))
+    dZ2, dA1, S, dZ1 = np.empty((m, 1)), np.empty((m, n)), np.empty((m, n)), np.empty((m, n))
+    ones, XaT, A1T, W2T = np.ones(m), Xa.T, A1.T, P.W2.T
     Wa1, W2, B2, flat = P.Wa1, P.W2, P.B2, P.flat
     gWa1, gW2, gB2, gflat = G.Wa1, G.W2, G.B2.reshape(1), G.flat
     lr_m = lr / m  # the gradients below are sums over the batch; the means divide by m
@@ -223,12 +212,7 @@ def fit(params: Params, loader: DataLoader, settings: TrainSettings = TrainSetti
     Xa_train, Y_train = evaluate.train_Xa, loader.train_y
     Xa_ep, Y_ep = np.empty_like(Xa_train), np.empty_like(Y_train)  # this epoch's order
     N, bs = len(Xa_ep), settings.batch_size
-    workspaces: dict[int, Workspace] = {}
-    steps = []
-    for s in range(0, N, bs):
-        m = min(bs, N - s)
-        ws = workspaces.setdefault(m, Workspace(m, P.n))
-        steps.append(make_sgd_step(P, G, Xa_ep[s:s + m], Y_ep[s:s + m], settings.lr, ws))
+    steps = [make_sgd_step(P, G, Xa_ep[s:s + bs], Y_ep[s:s + bs], settings.lr) for s in range(0, N, bs)]
     start_of_epoch = P.flat.copy()
     rows = []
     iteration = 0
