@@ -15,6 +15,8 @@ $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[site,test,bench]"
+	@# search is our own worker: Material would still segment with jieba if an old venv has it
+	@$(BIN)/python -m pip uninstall -q -y jieba >/dev/null 2>&1 || true
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -1,13 +1,24 @@
-"""MkDocs hook: ask nn7 to (re)generate the chapter's outputs, then publish them.
+"""MkDocs hook: have nn7 (re)generate the chapter's outputs, then publish them.
 
-Generation itself lives in nn7.build (callable without MkDocs: `python -m nn7 build`) and
-writes into build/generated/, outside docs/, so `mkdocs serve` never sees its own output
-as a change. This file only wires that folder into MkDocs.
+Generation lives in nn7.build and runs in a fresh process (`python -m nn7 build`, which also
+runs without MkDocs), into build/generated/ outside docs/, so `mkdocs serve` never sees its own
+output as a change and never publishes what code that is no longer on disk produced. This file
+only wires the result into MkDocs:
+
+* on_config: generate (cached jobs are skipped; the log says `ran` or `cached` per job);
+* on_files: publish the generated files (figures, CSV data, downloads, the lab's data) with
+  File.generated; the executed notebook takes the place of its source, docs/ch7/notebook.ipynb;
+* on_page_markdown: fill each page's template with the values the runs published;
+* on_page_content: TeX to MathML (server-side, no script).
+
+Every path and option is in mkdocs.yml; this hook changes none of them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -15,77 +26,94 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from pymdownx.snippets import SnippetMissingError
 
-from nn7 import build, pages
-from nn7.errors import Nn7Error
-
 log = logging.getLogger("mkdocs.hooks.nn7")
-_report: build.Report | None = None
+_report = None
 
 
-@event_priority(100)  # before the search plugin reads its dictionary
+def _nn7(root: Path):
+    """The nn7 package as it is on disk now. `mkdocs serve` keeps one process across rebuilds:
+    if a file of src/nn7 changed since nn7 was imported here, it is imported again, from its
+    source (never from a stale bytecode cache)."""
+    src = root / "src"
+    spec = importlib.util.spec_from_file_location("nn7_fresh", src / "nn7" / "_fresh.py")
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    fresh.install(src / "nn7")
+    if str(src) not in sys.path:
+        sys.path.insert(0, str(src))
+    digest = fresh.digest(src / "nn7")
+    loaded = sys.modules.get("nn7")
+    if loaded is not None and getattr(loaded, "_loaded_digest", None) != digest:
+        for name in [n for n in sys.modules if n == "nn7" or n.startswith("nn7.")]:
+            del sys.modules[name]
+    import nn7
+    import nn7.build
+    import nn7.pages
+
+    nn7._loaded_digest = getattr(nn7, "_loaded_digest", None) or digest
+    return nn7
+
+
+@event_priority(100)
 def on_config(config):
     global _report
-    root = Path(config.config_file_path).resolve().parent
-    # paths in mkdocs.yml are relative to the repository root, not to the current directory
-    snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
-    snippets["base_path"] = [str(root / p) for p in snippets.get("base_path", ["."])]
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    if search is not None and search.config.get("jieba_dict_user"):
-        search.config["jieba_dict_user"] = str(root / search.config["jieba_dict_user"])
+    nn7 = _nn7(Path(config.config_file_path).resolve().parent)
     try:
-        _report = build.generate(root, log=log.info)
-    except Nn7Error as err:
+        _report = nn7.build.generate_in_subprocess(Path(config.config_file_path).resolve().parent, log=log.info)
+    except nn7.Nn7Error as err:
         raise PluginError(f"nn7: {err}") from None
-    # mkdocs-jupyter caches by notebook content only; key its cache by nn7's code as well,
-    # so that a change in nn7 re-executes the notebook.
-    jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is not None:
-        jupyter.config["cache_dir"] = str(root / ".cache" / "mkdocs-jupyter" / _report.code_hash[:16])
     return config
 
 
-@event_priority(100)  # before other plugins see the file list
+@event_priority(100)  # before mkdocs-jupyter turns notebooks into pages
 def on_files(files, config):
     for site_path, path in _report.published:
-        if files.get_file_from_path(site_path) is None:
+        source = files.get_file_from_path(site_path)
+        if source is None:
             files.append(File.generated(config, site_path, abs_src_path=str(path)))
+            continue
+        # The executed notebook takes its source's place: a File read from the generated
+        # folder under the same path (so mkdocs-jupyter renders it and "edit" edits the source).
+        files.remove(source)
+        src_dir = str(path)[: -len(site_path)].rstrip("/")
+        files.append(File(site_path, src_dir, config.site_dir, config.use_directory_urls))
     return files
 
 
-@event_priority(-100)  # after mkdocs-jupyter has replaced the notebook page's render()
+@event_priority(-100)
 def on_pre_page(page, config, files):
-    """A failing notebook cell or a missing snippet fails the build with one message that
-    names the page (and the snippet), instead of a traceback."""
+    """A missing snippet fails the build with one message naming the page."""
     render = page.render
-    notebook = page.file.src_uri.endswith(".ipynb")
 
     def render_or_fail(*args, **kwargs):
         try:
             return render(*args, **kwargs)
         except SnippetMissingError as err:
-            raise PluginError(f"nn7: docs/{page.file.src_path}: {err}") from None
-        except Exception as err:
-            if not notebook:
-                raise
-            # nbclient's CellExecutionError carries the cell's exception as ename/evalue
-            what = f"{getattr(err, 'ename', type(err).__name__)}: {getattr(err, 'evalue', err)}"
-            raise PluginError(f"nn7: docs/{page.file.src_path}: a notebook cell failed: {what}") from None
+            raise PluginError(f"nn7: docs/{page.file.src_uri}: {err} (searched {', '.join(_snippet_paths(config))})") from None
 
     page.render = render_or_fail
     return page
 
 
+def _snippet_paths(config) -> list[str]:
+    return [str(p) for p in config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])]
+
+
 def on_page_markdown(markdown, page, config, files):
+    import nn7.pages
+
     try:
-        return pages.fill(markdown, _report.values, page.file.src_uri)
-    except Nn7Error as err:
+        return nn7.pages.render(markdown, _report.values, f"docs/{page.file.src_uri}", config.docs_dir)
+    except nn7.Nn7Error as err:
         raise PluginError(f"nn7: {err}") from None
 
 
 def on_page_content(html, page, config, files):
+    import nn7.pages
+
     if page.file.src_uri.endswith(".ipynb"):
-        html = pages.name_empty_headings(html, [item.id for item in _flatten(page.toc)])
-    return pages.render_math(html)
+        html = nn7.pages.name_empty_headings(html, [item.id for item in _flatten(page.toc)])
+    return nn7.pages.render_math(html)
 
 
 def _flatten(toc):

@@ -36,6 +36,45 @@ def sweep():
     return run_sweep(experiments.SWEEP, workers=default_workers())
 
 
+# ---------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium; the browser tests skip (saying why) where it is absent. Session
+    scope, like ``built_site``: a missing browser skips before the slow site build starts."""
+    from browser_support import find_chromium
+
+    path = find_chromium()
+    if path is None:
+        pytest.skip("Chromium not found (neither `chromium` on PATH nor /usr/bin/chromium): "
+                    "install it with `apt-get install chromium` to run the browser tests")
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright_api(chromium_path):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.skip(f"the playwright Python package is missing ({exc}): install the test extra, "
+                    "e.g. `pip install -e .[test]` (no browser download needed: Debian's Chromium is used)")
+    return sync_playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api, chromium_path):
+    """One headless Chromium for the session (each test opens its own context)."""
+    from browser_support import CHROMIUM_ARGS
+
+    with playwright_api() as p:
+        b = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, timeout=30_000)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, generated) -> Path:
     """`mkdocs build --strict` into a temporary folder; fails the tests that need it if the

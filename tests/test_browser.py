@@ -17,16 +17,14 @@ browser download is never used ($NN7_CHROMIUM may name another Chromium binary).
 
 from __future__ import annotations
 
-import functools
 import os
-import shutil
-import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
+from browser_support import StaticServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -37,93 +35,18 @@ MIN_FIGURES_77 = 6  # six figures under ch7/img on the 7.7 page
 MIN_MATH_77 = 8
 TIMEOUT_MS = 10_000
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--disable-dev-shm-usage",  # small /dev/shm in containers
-    "--mute-audio",
-]
-
-
 # --------------------------------------------------------------------------------------------
-# Chromium, the local server, the browser
+# The local server (chromium_path, playwright_api and browser are session fixtures in conftest)
 # --------------------------------------------------------------------------------------------
-
-def _find_chromium() -> str | None:
-    """Debian's Chromium, or None.  `/usr/bin/chromium` is a shell wrapper that adds flags
-    (extensions, API keys); launch the real binary next to it when it is there."""
-    found = os.environ.get("NN7_CHROMIUM") or shutil.which("chromium")
-    if not found and os.access("/usr/bin/chromium", os.X_OK):
-        found = "/usr/bin/chromium"
-    if not found:
-        return None
-    real = Path("/usr/lib/chromium/chromium")
-    if Path(found).resolve() == Path("/usr/bin/chromium") and os.access(real, os.X_OK):
-        return str(real)
-    return found
-
-
-# Session scope, like `built_site`: pytest sets up wider scopes first, and a missing browser
-# must skip before the (slow) site build starts.
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = _find_chromium()
-    if path is None:
-        pytest.skip("Chromium not found (neither `chromium` on PATH nor /usr/bin/chromium): "
-                    "install it with `apt-get install chromium` to run the browser tests")
-    return path
-
-
-@pytest.fixture(scope="session")
-def playwright_api(chromium_path):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        pytest.skip(f"the playwright Python package is missing ({exc}): install the test extra, "
-                    "e.g. `pip install -e .[test]` (no browser download needed: Debian's Chromium "
-                    "is used)")
-    return sync_playwright
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
 
 @pytest.fixture(scope="module")
 def base_url(playwright_api, built_site):
     """The built site over HTTP on 127.0.0.1 and a free port (a daemon thread)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="nn7-site-server", daemon=True)
-    thread.start()
+    server = StaticServer(built_site)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield server.url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_api, chromium_path):
-    # `launch` gives every run a fresh, temporary user-data-dir (Playwright creates and deletes it).
-    with playwright_api() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, headless=True,
-                                    args=CHROMIUM_ARGS, timeout=30_000)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        server.close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Write docs/ch7/notebook.ipynb from the cells below (run once after editing this file).
 
-The notebook is committed without outputs; the site build executes it (mkdocs-jupyter,
-allow_errors: false) and the tests run it with nbclient.
+The notebook is committed without outputs; the site build executes it (nn7.notebook, in
+`python -m nn7 build`) and publishes the executed copy, which readers also download.
 """
 
 from pathlib import Path
@@ -22,7 +22,7 @@ CELLS = [
              "for name in [\"case1\", \"case2\", \"case3\"]:\n"
              "    result = experiments.run_case(name)\n"
              "    results[name] = result\n"
-             "    print(experiments.case(name).title)\n"
+             "    print(f\"{name}（初始化 {result.init}）\")\n"
              "    print(result.log_tail(accuracy=\"book\"))\n"
              "    final = result.final()\n"
              "    print(f\"R²：训练集 {final['train_r2']:.4f}，验证集 {final['val_r2']:.4f}\\n\")"),

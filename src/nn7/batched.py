@@ -18,7 +18,7 @@ import numpy as np
 
 from .data import DataLoader
 from .inits import InitSpec, make_params
-from .metrics import accuracy_from_loss
+from .metrics import Accuracies
 from .rng import streams
 from .train import TrainSettings
 
@@ -33,7 +33,7 @@ class Net:
 
 
 @dataclass
-class BatchedResult:
+class BatchedResult(Accuracies):
     nets: list[Net]
     settings: TrainSettings
     W1: np.ndarray  # (K, d, n)
@@ -45,12 +45,6 @@ class BatchedResult:
     val_loss: np.ndarray  # (C, K)
     train_var: np.ndarray  # (K,)
     val_var: np.ndarray  # (K,)
-
-    def train_accuracy(self, kind: str = "r2") -> np.ndarray:
-        return accuracy_from_loss(self.train_loss, self.train_var, kind)
-
-    def val_accuracy(self, kind: str = "r2") -> np.ndarray:
-        return accuracy_from_loss(self.val_loss, self.val_var, kind)
 
     def params(self, k: int):
         from .network import Params

@@ -1,11 +1,24 @@
-"""Generate everything the site shows from a run: printouts, figures, numbers, errata.
+"""Generate everything the site shows from runs: printouts, figures and their data, the
+executed notebook, the lab's data, downloads, and the named values ("glue") that pages quote.
 
-Callable without MkDocs (``python -m nn7 build``); the MkDocs hook only calls
-:func:`generate` and publishes what it wrote. Each job (an experiment of
-:mod:`nn7.experiments`, the data file, the diagram) has a key: the SHA-256 of its
-definition, nn7's sources, the snippet files it runs and the versions of what draws the
-figures. A job whose key and outputs are unchanged is skipped; a job that runs writes
-only the files whose bytes changed, so a watcher sees no change when nothing changed.
+Callable without MkDocs: ``python -m nn7 build``. The MkDocs hook runs exactly that, in a
+fresh process (:func:`generate_in_subprocess`), so the code that runs is the code on disk
+whose bytes key the cache; that process imports the repository's files from their source,
+never from a bytecode cache (:mod:`nn7._fresh`).
+
+Jobs come from the experiment registry (:mod:`nn7.experiments`): one per case shown on a
+page, per trace, the sweep, the speed comparison, plus the data file, the diagram, the
+notebook, the lab's data and the code archive. A job's key is the SHA-256 of its
+definition, nn7's sources, the files it depends on and the versions of what draws the
+figures. Its manifest records the key and the SHA-256 of every output it wrote; it is
+skipped only when the key matches and every output is there with those bytes (a missing,
+truncated or hand-edited output re-runs it). A job writes only the files whose bytes
+changed (so a watcher sees no change when nothing changed), its manifest last, and only
+if its inputs did not change while it ran. Files no current job produced are removed, so
+``build/generated/`` always holds exactly what a clean build would.
+
+Each job also *glues* named values where it computes them; pages use them by name
+(``{{ case1.final.val_r2 | fixed(4) }}``), and ``python -m nn7 values`` lists them all.
 """
 
 from __future__ import annotations
@@ -14,27 +27,32 @@ import contextlib
 import hashlib
 import io
 import json
-import math
+import os
 import platform
 import runpy
+import subprocess
+import sys
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-
-from . import book, experiments
+from . import _fresh, book, experiments
 from .errors import Nn7Error
 from .fileio import write_atomic
 
 OUT = Path("build") / "generated"  # relative to the repository root, outside docs/
 SNIPPETS = Path("snippets")
-PAGE_IMG = "ch7/img"  # where the 7.7 page finds its figures (its ./img/)
-DOWNLOADS = "downloads"
-TRACE_TOLERANCE = 1.5e-4  # the book truncates its trace to 4 decimals
+DOCS = Path("docs")
+SITE_MANIFEST = "site.json"  # the values and the published files, read by the MkDocs hook
+CACHE = ".cache"  # job manifests, inside OUT
 DIAGRAM = "backprop_7_5_8.png"
-SWEEP_FIGURE = "init_sweep.png"
+NOTEBOOK = "ch7/notebook.ipynb"  # docs-relative; the build publishes it executed, in its place
+CODE_ARCHIVE = "nn7-7.7-code.zip"
+# first folder of an output -> where the site publishes it (other outputs are not published:
+# printouts/ are included into pages by pymdownx.snippets, glue/ feeds the values)
+PUBLISH = {"img": "ch7/img", "data": "ch7/data", "downloads": "downloads", "lab": "assets/lab", "pages": ""}
 
 
 class BuildError(Nn7Error):
@@ -42,27 +60,18 @@ class BuildError(Nn7Error):
 
 
 @dataclass
-class JobOutcome:
-    name: str
-    ran: bool
-    seconds: float
-
-
-@dataclass
-class Report:
-    out: Path
-    values: dict[str, str]
-    published: list[tuple[str, Path]]  # (site path, file)
-    outcomes: list[JobOutcome] = field(default_factory=list)
-    code_hash: str = ""
+class Outputs:
+    files: dict[str, bytes] = field(default_factory=dict)  # path under OUT -> bytes
+    glue: dict | None = None  # named values, published as {{ <glue name>.… }}
 
 
 @dataclass
 class Job:
     name: str
     definition: str  # part of the key
-    depends: tuple[str, ...]  # snippet files (relative to snippets/)
-    run: Callable[["Context"], dict[str, bytes]]
+    depends: tuple[str, ...]  # files relative to the repository root
+    run: Callable[["Context"], Outputs]
+    glue_name: str | None = None
 
 
 @dataclass
@@ -75,7 +84,23 @@ class Context:
         return self.root / SNIPPETS
 
 
-# ---------------------------------------------------------------- helpers
+@dataclass
+class JobOutcome:
+    name: str
+    ran: bool
+    seconds: float
+
+
+@dataclass
+class Report:
+    out: Path
+    values: dict  # the glue namespace the pages render with
+    published: list[tuple[str, Path]]  # (site path, file)
+    outcomes: list[JobOutcome] = field(default_factory=list)
+    code_hash: str = ""
+
+
+# ---------------------------------------------------------------- keys
 
 
 def _sha(*parts: bytes) -> str:
@@ -91,11 +116,11 @@ def code_hash() -> str:
     the installed metadata: importing matplotlib just for its version would slow warm builds)."""
     from importlib.metadata import version
 
-    pkg = Path(__file__).resolve().parent
-    parts = [f"{p.name}\0".encode() + p.read_bytes() for p in sorted(pkg.glob("*.py"))]
+    import numpy as np
+
     versions = (f"python {platform.python_version()} numpy {np.__version__} "
-                f"matplotlib {version('matplotlib')} pillow {version('pillow')}")
-    return _sha(versions.encode(), _fonts().encode(), *parts)
+                f"matplotlib {version('matplotlib')} pillow {version('pillow')} nbclient {version('nbclient')}")
+    return _sha(versions.encode(), _fonts().encode(), _fresh.digest(Path(__file__).resolve().parent).encode())
 
 
 def _fonts() -> str:
@@ -108,6 +133,19 @@ def _fonts() -> str:
             found += [f"{p.name}:{p.stat().st_size}" for p in base.rglob("*")
                       if p.is_file() and any(k in p.name.lower() for k in ("cjk", "wqy", "sourcehan", "droidsansfallback"))]
     return "\n".join(sorted(found))
+
+
+def _job_key(ctx: Context, job: Job, base: str) -> str:
+    deps = []
+    for rel in job.depends:
+        path = ctx.root / rel
+        if not path.is_file():
+            raise BuildError(f"{path}: file not found (needed by {job.name})")
+        deps.append(rel.encode() + b"\0" + path.read_bytes())
+    return _sha(base.encode(), job.definition.encode(), *deps)
+
+
+# ---------------------------------------------------------------- snippets
 
 
 def load_snippet(path: Path) -> dict:
@@ -143,263 +181,355 @@ def _json(obj) -> bytes:
 # ---------------------------------------------------------------- jobs
 
 
-def _data_job(ctx: Context) -> dict[str, bytes]:
-    from .data import generate_book_data
+def _data_job(ctx: Context) -> Outputs:
+    from .data import BOOK_DATA_NAME, BOOK_DATA_SHA256, DataLoader, book_samples, generate_book_data
 
-    return {f"{DOWNLOADS}/train7.txt": generate_book_data()}
+    data, samples = generate_book_data(), book_samples()
+    loader = DataLoader.book(seed=experiments.CHAPTER_SEED)
+    glue = {"file": BOOK_DATA_NAME, "bytes": len(data), "sha256": BOOK_DATA_SHA256, "n": len(samples),
+            "n_train": loader.num_train, "n_val": len(loader.val_x),
+            "x_min": float(samples[:, 0].min()), "x_max": float(samples[:, 0].max()),
+            "y_min": float(samples[:, 1].min()), "y_max": float(samples[:, 1].max())}
+    return Outputs({f"downloads/{BOOK_DATA_NAME}": data}, glue)
 
 
-def _diagram_job(ctx: Context) -> dict[str, bytes]:
+def _diagram_job(ctx: Context) -> Outputs:
     import tempfile
 
     from .diagram import backprop_diagram
 
     with tempfile.TemporaryDirectory() as tmp:
         path = backprop_diagram(Path(tmp) / DIAGRAM)
-        return {f"img/{DIAGRAM}": Path(path).read_bytes()}
+        return Outputs({f"img/{DIAGRAM}": Path(path).read_bytes()})
+
+
+def _params(p) -> dict:
+    return {k: v.tolist() for k, v in p.as_dict().items()}
 
 
 def _case_job(name: str):
-    def run(ctx: Context) -> dict[str, bytes]:
+    def run(ctx: Context) -> Outputs:
         from . import plots
 
         case = experiments.case(name)
         result, printed = call_snippet(ctx.snippets / case.script, "run", name)
-        outputs = {f"printouts/{name}.txt": printed.encode(),
-                   f"results/{name}.json": _json(_case_result(result))}
+        files = {f"printouts/{name}.txt": printed.encode()}
         if case.figures:
             curves, fit = case.figures
-            outputs[f"img/{curves}"] = plots.training_curves(result)
-            outputs[f"img/{fit}"] = plots.fit_figure(result)
-        return outputs
+            files[f"img/{curves}"] = plots.training_curves(result)
+            files[f"data/{Path(curves).stem}.csv"] = plots.curves_table(result).csv()
+            files[f"img/{fit}"] = plots.fit_figure(result)
+            files[f"data/{Path(fit).stem}.csv"] = plots.fit_table(result).csv()
+        h = result.history
+        glue = {"name": name, "init": str(case.spec), "seed": case.seed, "settings": case.settings.as_dict(),
+                "final": {**result.final("r2"), **result.final("book")},
+                "initial": _params(result.initial), "params": _params(result.params),
+                "iterations": int(h.iteration[-1]), "checkpoints": len(h.iteration),
+                "figures": list(case.figures or ()), "page": case.page}
+        return Outputs(files, glue)
 
     return run
 
 
-def _case_result(result) -> dict:
-    h = result.history
-    return {
-        "final": {**result.final("r2"), **result.final("book")},
-        "params": {k: v.tolist() for k, v in result.params.as_dict().items()},
-        "last_checkpoints": {
-            "train_loss": h.train_loss[-2:].tolist(), "val_loss": h.val_loss[-2:].tolist(),
-            "train_r2": h.train_accuracy("r2")[-2:].tolist(), "val_r2": h.val_accuracy("r2")[-2:].tolist(),
-            "train_book": h.train_accuracy("book")[-2:].tolist(), "val_book": h.val_accuracy("book")[-2:].tolist(),
-        },
-    }
+def trace_differences(name: str, ours: list[dict]) -> list[dict]:
+    """Every printed value of the book's trace that a fresh run does not reproduce within
+    the book's truncation (tolerances.BOOK_PRINT)."""
+    import numpy as np
+
+    from .tolerances import BOOK_PRINT
+
+    case = experiments.TRACES[name].case
+    diffs = []
+    for k, (printed, mine) in enumerate(zip(book.TRACES[case]["steps"], ours), start=1):
+        for key, value in printed.items():
+            if not np.allclose(np.asarray(value, float), np.asarray(mine[key], float), rtol=0, atol=BOOK_PRINT):
+                diffs.append({"iteration": k, "name": key, "printed": value, "ours": mine[key]})
+    return diffs
 
 
 def _trace_job(name: str):
-    def run(ctx: Context) -> dict[str, bytes]:
+    def run(ctx: Context) -> Outputs:
+        import numpy as np
+
         t = experiments.TRACES[name]
         steps, printed = call_snippet(ctx.snippets / t.script, "trace", name)
         blocks = ["----迭代" + part for part in printed.split("----迭代")[1:]]
         if len(blocks) != len(steps):
             raise BuildError(f"{ctx.snippets / t.script}: trace({name!r}) printed {len(blocks)} "
                              f"iterations for {len(steps)} steps")
-        outputs = {f"printouts/{name}-{k}.txt": b.encode() for k, b in enumerate(blocks, start=1)}
-        outputs[f"results/{name}.json"] = _json(
-            [{k: np.asarray(v).tolist() for k, v in s.as_dict().items()} for s in steps])
-        return outputs
+        files = {f"printouts/{name}-{k}.txt": b.encode() for k, b in enumerate(blocks, start=1)}
+        ours = [{k: np.asarray(v).tolist() for k, v in s.as_dict().items()} for s in steps]
+        picked = experiments.pick_samples(t.samples)
+        glue = {"name": name, "case": t.case, "lr": t.lr, "steps": ours,
+                "samples": [{"x": float(px), "y": float(py), "x_given": x is not None}
+                            for (x, _), (px, py) in zip(t.samples, picked)],
+                "book_differences": trace_differences(name, ours)}
+        return Outputs(files, glue)
 
     return run
 
 
-def _sweep_job(ctx: Context) -> dict[str, bytes]:
+def _sweep_job(ctx: Context) -> Outputs:
     from . import plots
 
     sw = experiments.SWEEP
     result, printed = call_snippet(ctx.snippets / sw.script, "run")
-    return {"printouts/sweep.txt": printed.encode(), "results/sweep.json": _json(result.to_json()),
-            f"img/{SWEEP_FIGURE}": plots.sweep_heatmap(result)}
+    stem = Path(sw.figure).stem
+    return Outputs({"printouts/sweep.txt": printed.encode(), f"img/{sw.figure}": plots.sweep_heatmap(result),
+                    f"data/{stem}.csv": plots.sweep_table(result).csv()}, result.to_json())
 
 
-def jobs() -> list[Job]:
-    out = [Job("data", "train7.txt", (), _data_job), Job("diagram", DIAGRAM, (), _diagram_job)]
-    for name in experiments.PAGE_CASES:
-        c = experiments.case(name)
-        out.append(Job(f"case:{name}", repr(c), c.depends, _case_job(name)))
+def _speed_job(ctx: Context) -> Outputs:
+    from .sweep import run_speed
+
+    return Outputs({}, run_speed(experiments.SPEED).to_json())
+
+
+def _notebook_job(ctx: Context) -> Outputs:
+    """The notebook, executed top to bottom (as readers download it, with its outputs)."""
+    from .notebook import execute
+
+    src = ctx.root / DOCS / NOTEBOOK
+    return Outputs({f"pages/{NOTEBOOK}": execute(src)})
+
+
+def _archive_job(ctx: Context) -> Outputs:
+    """Every snippet file and the data in one zip (fixed dates: the same bytes every build)."""
+    from .data import BOOK_DATA_NAME, generate_book_data
+
+    files = {p.relative_to(ctx.snippets).as_posix(): p.read_bytes() for p in sorted(ctx.snippets.rglob("*.py"))}
+    files[BOOK_DATA_NAME] = generate_book_data()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for rel, data in sorted(files.items()):
+            info = zipfile.ZipInfo(f"nn7-7.7/{rel}", date_time=(2026, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return Outputs({f"downloads/{CODE_ARCHIVE}": buf.getvalue()}, {"file": CODE_ARCHIVE, "files": sorted(files)})
+
+
+def _lab_job(ctx: Context) -> Outputs:
+    from .lab import lab_files
+
+    return Outputs(lab_files())
+
+
+def jobs(root: Path | None = None) -> list[Job]:
+    """Every job of the build, derived from the registry."""
+    snippet_files = ()
+    if root is not None:
+        snippet_files = tuple(p.relative_to(root).as_posix() for p in sorted((root / SNIPPETS).rglob("*.py")))
+    out = [Job("data", "train7.txt", (), _data_job, "data"), Job("diagram", DIAGRAM, (), _diagram_job)]
+    for c in experiments.page_cases():
+        out.append(Job(f"case:{c.name}", repr(c), tuple(f"{SNIPPETS}/{d}" for d in c.depends), _case_job(c.name),
+                       experiments.glue_name(c.name)))
     for name, t in experiments.TRACES.items():
-        out.append(Job(f"trace:{name}", repr(t) + repr(experiments.case(t.case)), t.depends, _trace_job(name)))
-    sw = experiments.SWEEP
-    out.append(Job("sweep", repr(sw), sw.depends, _sweep_job))
+        out.append(Job(f"trace:{name}", repr(t) + repr(experiments.case(t.case)),
+                       tuple(f"{SNIPPETS}/{d}" for d in t.depends), _trace_job(name), experiments.glue_name(name)))
+    sw, sp = experiments.SWEEP, experiments.SPEED
+    out.append(Job("sweep", repr(sw), tuple(f"{SNIPPETS}/{d}" for d in sw.depends), _sweep_job, "sweep"))
+    out.append(Job("speed", repr(sp), (), _speed_job, "speed"))
+    out.append(Job("notebook", NOTEBOOK, (f"{DOCS}/{NOTEBOOK}",), _notebook_job))
+    out.append(Job("lab", "lab", (), _lab_job))
+    out.append(Job("archive", CODE_ARCHIVE, snippet_files, _archive_job, "archive"))
     return out
 
 
-# ---------------------------------------------------------------- derived pages
+# ---------------------------------------------------------------- values not made by a job
 
 
-def _load(out: Path, name: str):
-    return json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
+def static_values(root: Path) -> dict:
+    """Values that are not the output of a run: the book's settings and printed numbers,
+    the benchmark results (bench/results.json) and the lab's file sizes."""
+    from .lab import lab_sizes
 
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.2f}%"
-
-
-def _accuracy_erratum(out: Path, name: str) -> str:
-    r = _load(out, name)["final"]
-    lines = [
-        "| 本次构建的运行（最后一轮） | 训练集 | 验证集 |",
-        "| --- | ---: | ---: |",
-        f"| 误差 loss = mean((z − y)²)/2 | {r['train_loss']:.6f} | {r['val_loss']:.6f} |",
-        f"| 书中的 accu = 1 − loss/var(y) | {r['train_book']:.4f} | {r['val_book']:.4f} |",
-        f"| 决定系数 R² = 1 − mean((z − y)²)/var(y) | {r['train_r2']:.4f} | {r['val_r2']:.4f} |",
-    ]
-    if name in book.LOG_TAILS:
-        tl, ta, vl, va = book.LOG_TAILS[name][-1]
-        lines.append(f"| 书中印出的 accu（换算成 R² = 2·accu − 1） | {ta:.4f}（{2 * ta - 1:.3f}） "
-                     f"| {va:.4f}（{2 * va - 1:.3f}） |")
-    return "\n".join(lines) + "\n"
-
-
-def _format_value(v) -> str:
-    a = np.asarray(v, dtype=float)
-    return np.array2string(a, precision=4, separator=" ").replace("\n", "")
-
-
-def trace_differences(name: str, ours: list[dict]) -> list[tuple[int, str, object, object]]:
-    """(iteration, name, printed, ours) for every printed value of the book that a fresh
-    run does not reproduce within TRACE_TOLERANCE."""
-    case = experiments.TRACES[name].case
-    diffs = []
-    for k, (printed, mine) in enumerate(zip(book.TRACES[case]["steps"], ours), start=1):
-        for key, value in printed.items():
-            if not np.allclose(np.asarray(value, float), np.asarray(mine[key], float), rtol=0, atol=TRACE_TOLERANCE):
-                diffs.append((k, key, value, mine[key]))
-    return diffs
-
-
-def _trace_erratum(out: Path, name: str) -> str:
-    case = experiments.TRACES[name].case
-    ours = _load(out, f"{name}")
-    items = [f"- 迭代 {k}：书中印作 {printed}，应为 {should}。" for k, printed, should in book.TRACES[case]["typos"]]
-    items += [f"- 迭代 {k}：书中印作 `{key}={_format_value(p)}`，本次运行为 `{key}={_format_value(m)}`。"
-              for k, key, p, m in trace_differences(name, ours)]
-    if not items:
-        items = ["- 本次运行与书中印出的数值一致（书中截断到 4 位小数）。"]
-    return "\n".join(items) + "\n"
-
-
-def _sweep_fragment(out: Path) -> str:
-    r = _load(out, "sweep")
-    s = r["summary"]
-    n_seeds = len(r["seeds"])
-    b, sym, dead = s["broken"], s["symmetric"], s["dead"]
-    holds = "成立" if r["condition_holds"] else "**不成立**"
-    return "\n".join([
-        f"- 一共 {len(r['combos'])} 种初始化 × {n_seeds} 个种子 = {len(r['combos']) * n_seeds} 次训练"
-        f"（学习率 {r['settings']['lr']}、{r['settings']['epochs']} 轮、批大小 {r['settings']['batch_size']}）；"
-        f"“训练成功”指验证集 R² 的中位数超过 {r['threshold']}。",
-        f"- **W1、B1、W2 中至少有一个随机初始化**：{b['combos']} 种，{b['combos_training']} 种训练成功；"
-        f"{b['runs']} 次运行中 {b['runs_training']} 次超过 {r['threshold']}，R² 中位数 {b['r2_median']:.3f}，"
-        f"最低 {b['r2_min']:.3f}。",
-        f"- **W1、B1、W2 都不随机，但不全为 0**（两个隐层神经元从相同的值出发，始终相等）："
-        f"{sym['combos']} 种，{sym['combos_training']} 种训练成功；R² 在 {sym['r2_min']:.3f} 与 "
-        f"{sym['r2_max']:.3f} 之间——相当于只有一个隐层神经元。",
-        f"- **W1、B1、W2 全为 0**：{dead['combos']} 种（B2 为 0、1 或随机），{dead['combos_training']} 种训练成功；"
-        f"R² 在 {dead['r2_min']:.3f} 与 {dead['r2_max']:.3f} 之间——只有 B2 在学习。",
-        f"- 结论“训练成功 ⇔ W1、B1、W2 中至少有一个随机初始化”在本次扫描中{holds}；"
-        "B2 随机不能打破对称，因为它是两个隐层神经元共用的一个数。",
-    ]) + "\n"
-
-
-def _perf_fragment(root: Path) -> str:
-    path = root / "bench" / "results.json"
-    if not path.is_file():
-        return "!!! note \"尚无测量结果\"\n    运行 `make bench` 后，这里会显示测量结果。\n"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    rows = ["| 指标 | 测得 | 目标 | 达到 |", "| --- | ---: | ---: | :---: |"]
-    for g in data["goals"]:
-        met = "—" if g.get("informational") else ("是" if g.get("met") else "**否**")
-        rows.append(f"| {g['label']} | {g['value']:.{g.get('digits', 2)}f}{g['unit']} | "
-                    f"{g['op']} {g['goal']}{g['unit']} | {met} |")
-    env = data.get("machine", {})
-    rows.append("")
-    rows.append(f"测量于 {data.get('date', '?')}，{env.get('cpus', '?')} 核 CPU，Python {env.get('python', '?')}，"
-                f"NumPy {env.get('numpy', '?')}（`make bench` 写入 `bench/results.json`，本节由它生成）。")
-    return "\n".join(rows) + "\n"
-
-
-def derive(root: Path, out: Path) -> dict[str, str]:
-    """The page numbers (placeholders) and the generated Markdown fragments."""
-    c1 = _load(out, "case1")["final"]
-    t2 = _load(out, "trace-case2")
-    s = experiments.BOOK_SETTINGS
-    values = {
-        "book.lr": f"{s.lr:g}", "book.epochs": str(s.epochs), "book.batch_size": str(s.batch_size),
-        # "两个数据集的准确率都不到 N%": the smallest whole percentage above both (book's accu)
-        "case1.accu_below_pct": f"{math.floor(100 * max(c1['train_book'], c1['val_book'])) + 1}%",
-        # "在随后的权重更新时 W2 的值变成 …": W2 after the first step of the case-2 trace
-        "trace-case2.W2_after_1": f"{t2[0]['W2'][0][0]:.4f}",
-    }
-    sw = experiments.SWEEP
-    values |= {"sweep.kinds": str(len(sw.kinds)), "sweep.combos": str(len(sw.combos)),
-               "sweep.seeds": str(len(sw.seeds))}
-    for name, t in experiments.TRACES.items():  # the samples and rate of each trace, as defined
-        picked = experiments.pick_samples(t.samples)
-        values[f"{name}.lr"] = f"{t.lr:g}"
-        values[f"{name}.samples"] = "、".join(
-            f"标签为 {y:g} 的样本" if x is None else f"样本 ({px:g}, {y:g})"
-            for (x, y), (px, _) in zip(t.samples, picked)) + "（依次）"
-    fragments = {f"erratum-accuracy-{n}.md": _accuracy_erratum(out, n) for n in ("case1", "case2", "case3")}
-    fragments |= {f"erratum-{n}.md": _trace_erratum(out, n) for n in experiments.TRACES}
-    fragments["sweep-summary.md"] = _sweep_fragment(out)
-    fragments["perf.md"] = _perf_fragment(root)
-    for name, text in fragments.items():
-        write_atomic(out / "fragments" / name, text.encode())
-    write_atomic(out / "values.json", _json(values))
+    names = ("train_loss", "train_accu", "val_loss", "val_accu")
+    values = {"book": {"settings": experiments.BOOK_SETTINGS.as_dict(),
+                       "log_tails": {c: [dict(zip(names, row)) for row in rows] for c, rows in book.LOG_TAILS.items()}},
+              "cases": [experiments.glue_name(c.name) for c in experiments.page_cases()],
+              "figures": experiments.figures()}
+    bench = root / "bench" / "results.json"
+    if bench.is_file():
+        data = json.loads(bench.read_text(encoding="utf-8"))
+        values["bench"] = {"date": data.get("date"), "machine": data.get("machine", {}),
+                           "goals": {g["name"]: g for g in data.get("goals", [])}}
+    else:
+        values["bench"] = None
+    values["lab"] = lab_sizes(root)
     return values
 
 
-# ---------------------------------------------------------------- driver
+# ---------------------------------------------------------------- the cache
+
+
+class _Writes:
+    """Every file the build writes goes through here. For the tests' killed-build checks,
+    NN7_BUILD_CRASH_AFTER=N ends the process (as a kill would) after the N-th write, and
+    NN7_BUILD_CRASH_MIDWRITE=N in the middle of it (a temporary file half written)."""
+
+    def __init__(self):
+        self.count = 0
+        self.after = int(os.environ.get("NN7_BUILD_CRASH_AFTER", "0") or 0)
+        self.mid = int(os.environ.get("NN7_BUILD_CRASH_MIDWRITE", "0") or 0)
+
+    def __call__(self, path: Path, data: bytes) -> None:
+        self.count += 1
+        if self.count == self.mid:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            (path.parent / f".{path.name}.crash").write_bytes(data[: len(data) // 2])
+            os._exit(137)
+        write_atomic(path, data)
+        if self.count == self.after:
+            os._exit(137)
+
+
+def _manifest_path(out: Path, job: Job) -> Path:
+    return out / CACHE / (job.name.replace(":", "_") + ".json")
+
+
+def _read_manifest(path: Path) -> dict | None:
+    try:
+        m = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return m if isinstance(m, dict) and isinstance(m.get("outputs"), dict) else None
+
+
+def _is_fresh(m: dict | None, key: str, out: Path) -> bool:
+    """The key matches and every output is on disk with the bytes the job wrote."""
+    if m is None or m.get("key") != key:
+        return False
+    for rel, digest in m["outputs"].items():
+        try:
+            if hashlib.sha256((out / rel).read_bytes()).hexdigest() != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _prune(out: Path, keep: set[str]) -> None:
+    """Remove every file under ``out`` that is not in ``keep`` (outputs of jobs that no longer
+    exist, temporary files of a killed build), then the folders left empty."""
+    if not out.is_dir():
+        return
+    for path in sorted(out.rglob("*"), reverse=True):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() or path.is_symlink():
+            if rel not in keep:
+                path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def generate(root: str | Path = ".", out: str | Path | None = None, log: Callable[[str], None] = print,
              only: set[str] | None = None) -> Report:
-    """Run (or skip, when cached) every job, then derive the page values and fragments."""
+    """Run (or skip, when cached) every job, then write the values and the list of published
+    files (``site.json``). With ``only``, run just those jobs (no pruning, no site.json)."""
     root = Path(root).resolve()
     out = (root / OUT) if out is None else Path(out).resolve()
     ctx = Context(root, out)
+    write = _Writes()
     base = code_hash()
-    outcomes = []
-    for job in jobs():
+    outcomes, keep, glue = [], {SITE_MANIFEST}, {}
+    for job in jobs(root):
         if only is not None and job.name not in only:
             continue
-        deps = []
-        for rel in job.depends:
-            path = ctx.snippets / rel
-            if not path.is_file():
-                raise BuildError(f"{path}: snippet file not found (needed by {job.name})")
-            deps.append(rel.encode() + b"\0" + path.read_bytes())
-        key = _sha(base.encode(), job.definition.encode(), *deps)
-        manifest = out / ".cache" / (job.name.replace(":", "_") + ".json")
+        key = _job_key(ctx, job, base)
+        manifest_path = _manifest_path(out, job)
+        manifest = _read_manifest(manifest_path)
         t0 = time.perf_counter()
         cached = _is_fresh(manifest, key, out)
         if not cached:
-            outputs = job.run(ctx)
-            for rel, data in outputs.items():
-                write_atomic(out / rel, data)
-            write_atomic(manifest, _json({"key": key, "outputs": sorted(outputs)}))
+            result = job.run(ctx)
+            files = dict(result.files)
+            if result.glue is not None:
+                files[f"glue/{job.name.replace(':', '_')}.json"] = _json(result.glue)
+            for rel, data in files.items():
+                write(out / rel, data)
+            manifest = {"key": key, "outputs": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())}}
+            if _job_key(ctx, job, code_hash()) == key:  # inputs unchanged while it ran
+                write(manifest_path, _json(manifest))
+            else:
+                log(f"nn7: {job.name}: its inputs changed while it ran; it will run again next build")
         seconds = time.perf_counter() - t0
         outcomes.append(JobOutcome(job.name, not cached, seconds))
         log(f"nn7: {job.name:<20} {'cached' if cached else 'ran'} {seconds:6.2f} s")
-    values = derive(root, out) if only is None else {}
-    return Report(out, values, _published(root, out), outcomes, base)
+        keep |= set(manifest["outputs"]) | {manifest_path.relative_to(out).as_posix()}
+        if job.glue_name:
+            glue_file = out / "glue" / f"{job.name.replace(':', '_')}.json"
+            glue[job.glue_name] = json.loads(glue_file.read_text(encoding="utf-8"))
+    if only is not None:
+        return Report(out, {}, [], outcomes, base)
+    _prune(out, keep)
+    values = {**static_values(root), **glue}
+    published = _published(root, out, sorted(keep))
+    write(out / SITE_MANIFEST, _json({"values": values, "published": published}))
+    return Report(out, values, [(site, Path(path)) for site, path in published], outcomes, base)
 
 
-def _is_fresh(manifest: Path, key: str, out: Path) -> bool:
-    try:
-        m = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return m.get("key") == key and all((out / rel).is_file() for rel in m.get("outputs", []))
-
-
-def _published(root: Path, out: Path) -> list[tuple[str, Path]]:
-    """Site paths of the generated figures and of every downloadable file."""
-    items = [(f"{PAGE_IMG}/{p.name}", p) for p in sorted((out / "img").glob("*.png"))]
-    items += [(f"{DOWNLOADS}/{p.name}", p) for p in sorted((out / DOWNLOADS).glob("*"))]
+def _published(root: Path, out: Path, files: list[str]) -> list[list[str]]:
+    """[site path, file] of every output the site publishes, and of every snippet file
+    (readers download them as they are)."""
+    items = []
+    for rel in files:
+        top, _, rest = rel.partition("/")
+        if top in PUBLISH and rest:
+            items.append([f"{PUBLISH[top]}/{rest}".lstrip("/"), str(out / rel)])
     snippets = root / SNIPPETS
-    items += [(f"{DOWNLOADS}/{p.relative_to(snippets).as_posix()}", p) for p in sorted(snippets.rglob("*.py"))]
+    items += [[f"downloads/{p.relative_to(snippets).as_posix()}", str(p)] for p in sorted(snippets.rglob("*.py"))]
     return items
+
+
+def read_site(root: str | Path, out: str | Path | None = None) -> Report:
+    """The values and published files of the last complete generation."""
+    root = Path(root).resolve()
+    out = (root / OUT) if out is None else Path(out)
+    try:
+        data = json.loads((out / SITE_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise BuildError(f"{out / SITE_MANIFEST}: no complete generation ({err}); run `python -m nn7 build`") from None
+    return Report(out, data["values"], [(site, Path(path)) for site, path in data["published"]])
+
+
+# ---------------------------------------------------------------- in a fresh process
+
+# The generating process: import the repository's nn7 and snippets from their source files
+# (never a stale bytecode cache), then run `nn7 build`.
+_BOOTSTRAP = """\
+import importlib.util, sys
+root = sys.argv[1]
+spec = importlib.util.spec_from_file_location("nn7_fresh", root + "/src/nn7/_fresh.py")
+fresh = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fresh)
+sys.dont_write_bytecode = True
+sys.path.insert(0, root + "/src")
+fresh.install(root + "/src/nn7", root + "/snippets")
+from nn7.cli import main
+sys.exit(main(["build", "--root", root]))
+"""
+
+
+def generate_in_subprocess(root: str | Path, log: Callable[[str], None] = print) -> Report:
+    """Run ``nn7 build`` on ``root`` in a fresh Python process that runs the repository's
+    code as it is on disk now (what the MkDocs hook calls on every build), relaying its log;
+    return the values and published files it wrote."""
+    root = Path(root).resolve()
+    if not (root / "src" / "nn7" / "_fresh.py").is_file():
+        raise BuildError(f"{root}: not an nn7 repository (no src/nn7)")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP, str(root)], cwd=root, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    last = ""
+    for line in proc.stderr:
+        line = line.rstrip("\n")
+        if line.startswith("nn7: error: "):
+            last = line[len("nn7: error: "):]
+        elif line:
+            log(line)
+            last = line
+    code = proc.wait()
+    if code != 0:
+        raise BuildError(last or f"`nn7 build` exited with status {code}")
+    return read_site(root)

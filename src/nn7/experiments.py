@@ -9,7 +9,7 @@ runs the text's two single-sample steps. The sweep trains every combination of
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,19 +20,28 @@ from .rng import streams
 from .train import TrainResult, TrainSettings, train
 
 CHAPTER_SEED = 0  # the one seed of the chapter's runs: every case sees the same data order
-BOOK_SETTINGS = TrainSettings(lr=0.5, epochs=1000, batch_size=32, every=1)
+BOOK_SETTINGS = TrainSettings()  # TrainSettings' defaults are the book's (lr 0.5, 1000 epochs, batch 32)
 SCRIPT = "H7_8_Train_Init_0.py"  # the snippet that runs the chapter's cases and traces
 NETWORK = "common/NeuralNet_7.py"  # the network module it uses
+PAGE = "ch7/7.7.md"  # the page that shows the cases' printouts and figures
+
+
+def glue_name(name: str) -> str:
+    """An experiment's name in the pages' templates: ``case1-b2`` is ``case1_b2``."""
+    return name.replace("-", "_")
 
 
 @dataclass(frozen=True)
 class Case:
+    """One training run of the chapter: its printout is ``printouts/NAME.txt`` and its values
+    are ``{{ NAME.… }}`` on the pages (see ``python -m nn7 values``)."""
+
     name: str
-    title: str  # Chinese, for readers
     init: str  # a preset or spec of nn7.inits
     seed: int = CHAPTER_SEED
     settings: TrainSettings = BOOK_SETTINGS
     figures: tuple[str, str] | None = None  # (training curves, fit) file names, as in the book
+    page: str | None = PAGE  # the page that shows its printout; None: not run by the build
     script: str = SCRIPT
     depends: tuple[str, ...] = (SCRIPT, NETWORK)  # snippet files whose edits re-run it
 
@@ -56,9 +65,10 @@ class Sweep:
     name: str = "sweep"
     kinds: tuple[str, ...] = KINDS
     seeds: tuple[int, ...] = tuple(range(10))
-    settings: TrainSettings = TrainSettings(lr=0.5, epochs=1000, batch_size=32, every=1000)
+    settings: TrainSettings = replace(BOOK_SETTINGS, every=BOOK_SETTINGS.epochs)  # final checkpoint only
     threshold: float = 0.8  # validation R² above which a run "trains"
     chunk: int = 405  # networks trained together: fixed, so the bytes do not depend on the CPU count
+    figure: str = "init_sweep.png"
     script: str = "H7_8_Init_Sweep.py"
     depends: tuple[str, ...] = ("H7_8_Init_Sweep.py",)
 
@@ -72,13 +82,28 @@ class Sweep:
         return [(c, s) for c in self.combos for s in self.seeds]
 
 
+@dataclass(frozen=True)
+class Speed:
+    """How long each start takes to learn: iterations until the validation R² first reaches
+    ``target`` (a checkpoint every epoch), over several seeds. It tests the 7.7.4 sentence
+    "从 0 开始调节权重值所需要的时间比较长" (biases 0 in every start)."""
+
+    name: str = "speed"
+    starts: tuple[str, ...] = ("W1=normal,W2=normal", "W1=normal,W2=zeros", "W1=zeros,W2=normal")
+    seeds: tuple[int, ...] = tuple(range(10))
+    settings: TrainSettings = BOOK_SETTINGS
+    target: float = 0.85  # validation R²
+    chunk: int = 30  # fixed, so the bytes do not depend on the CPU count
+    depends: tuple[str, ...] = ()
+
+
 CASES = {c.name: c for c in [
-    Case("case1", "情况一：W、B 全为 0", "case1", figures=("init_0_0_b0.png", "init_0_0_b0_result.png")),
-    Case("case1-b2", "情况一的变体：只有 B2 随机", "case1-b2"),
-    Case("case2", "情况二：W1=0、B1=1、W2=0、B2=1", "case2", figures=("init_0_1.png", "init_0_1_result.png")),
-    Case("case2-w-ones", "情况二的变体：两组 W 都为 1", "case2-w-ones"),
-    Case("case3", "情况三：W1 随机，其余为 0", "case3", figures=("init_1_n.png", "init_1_n_result.png")),
-    Case("h7_5", "7.5 节：全部随机初始化", "random", script="H7_5_Train.py", depends=("H7_5_Train.py", NETWORK)),
+    Case("case1", "case1", figures=("init_0_0_b0.png", "init_0_0_b0_result.png")),
+    Case("case1-b2", "case1-b2"),
+    Case("case2", "case2", figures=("init_0_1.png", "init_0_1_result.png")),
+    Case("case2-w-ones", "case2-w-ones"),
+    Case("case3", "case3", figures=("init_1_n.png", "init_1_n_result.png")),
+    Case("h7_5", "random", page=None, script="H7_5_Train.py", depends=("H7_5_Train.py", NETWORK)),
 ]}
 
 TRACES = {t.name: t for t in [
@@ -87,9 +112,18 @@ TRACES = {t.name: t for t in [
 ]}
 
 SWEEP = Sweep()
+SPEED = Speed()
 
-# The cases whose printout, figures and numbers appear on the 7.7 page, in page order.
-PAGE_CASES = ("case1", "case1-b2", "case2", "case2-w-ones", "case3")
+
+def page_cases(page: str | None = None) -> list[Case]:
+    """The cases the build runs (those shown on a page), in definition order = page order."""
+    return [c for c in CASES.values() if c.page is not None and (page is None or c.page == page)]
+
+
+def figures() -> list[str]:
+    """Every figure file the build draws from an experiment, in page order (the 7.7 page's
+    figures are numbered 图 7.7.1, 7.7.2, … in this order)."""
+    return [f for c in page_cases() if c.figures for f in c.figures] + [SWEEP.figure]
 
 
 def case(name: str) -> Case:

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import network
+
 ACCURACY_KINDS = ("r2", "book")
-
-
-def half_mse(z: np.ndarray, y: np.ndarray) -> float:
-    """Loss (7.4.4): mean((z − y)²) / 2."""
-    return float(np.mean((z - y) ** 2) / 2)
 
 
 def r2_from_loss(loss, var_y):
@@ -31,4 +28,15 @@ def accuracy_from_loss(loss, var_y, kind: str = "r2"):
 
 
 def r2(z: np.ndarray, y: np.ndarray) -> float:
-    return float(r2_from_loss(half_mse(z, y), np.var(y)))
+    return float(r2_from_loss(network.loss(z, y), np.var(y)))  # loss (7.4.4)
+
+
+class Accuracies:
+    """Accuracies of recorded losses, for a class with ``train_loss``, ``val_loss`` (the losses
+    (7.4.4) at each checkpoint) and ``train_var``, ``val_var`` (var(y) of each set)."""
+
+    def train_accuracy(self, kind: str = "r2"):
+        return accuracy_from_loss(self.train_loss, self.train_var, kind)
+
+    def val_accuracy(self, kind: str = "r2"):
+        return accuracy_from_loss(self.val_loss, self.val_var, kind)

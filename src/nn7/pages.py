@@ -1,29 +1,114 @@
-"""Page transforms for the site, independent of MkDocs: numbers from runs filled into the
-prose, and TeX turned into MathML on the server (no script, works offline)."""
+"""Page transforms for the site, independent of MkDocs: the pages are templates filled with
+the values the runs published (glue), and TeX is turned into MathML on the server (no
+script, works offline)."""
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
+from pathlib import Path
 
 from .errors import Nn7Error
+from .fmt import array_line
 
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
+# Jinja's comment delimiters, changed from {# #}: Markdown attribute lists write `{#id}`.
+COMMENT = ("{##", "##}")
 
 
-def fill(markdown: str, values: dict[str, str], page: str) -> str:
-    """Replace every ``{{ name }}`` with ``values[name]``; an unknown name is an error that
-    names the page and the line."""
+def _fixed(x, digits: int = 4) -> str:
+    """``{{ x | fixed(4) }}``: a number with a fixed count of decimals."""
+    return f"{float(x):.{digits}f}"
 
-    def sub(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in values:
-            line = markdown.count("\n", 0, match.start()) + 1
-            raise Nn7Error(f"{page}:{line}: unknown value {{{{ {name} }}}}; "
-                           f"known: {', '.join(sorted(values))}")
-        return values[name]
 
-    return PLACEHOLDER.sub(sub, markdown)
+def _g(x) -> str:
+    """``{{ x | g }}``: a number the short way (0.5, 1000, 2.89)."""
+    return f"{float(x):g}"
+
+
+def _pct(x, digits: int = 0) -> str:
+    """``{{ x | pct }}``: a fraction as a percentage (0.125 -> 12%)."""
+    return f"{100 * float(x):.{digits}f}%"
+
+
+def _arr(x, precision: int = 4) -> str:
+    """``{{ x | arr }}``: an array as the traces print it (NumPy's layout, one line)."""
+    return array_line(x, precision)
+
+
+FILTERS = {"fixed": _fixed, "g": _g, "pct": _pct, "arr": _arr}
+
+
+def environment(docs_dir: str | Path):
+    """The template environment of the pages: an unknown name is an error, and pages may
+    import the macros of docs/_partials/."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(docs_dir)), undefined=jinja2.StrictUndefined,
+                             autoescape=False, keep_trailing_newline=True,
+                             comment_start_string=COMMENT[0], comment_end_string=COMMENT[1])
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(markdown: str, values: dict, page: str, docs_dir: str | Path) -> str:
+    """The page's Markdown with every ``{{ … }}`` filled from ``values`` (the build's glue).
+    A name that does not exist, or a template error, is one error naming the page and line."""
+    import jinja2
+
+    env = environment(docs_dir)
+    try:
+        return env.from_string(markdown).render(values)
+    except jinja2.TemplateSyntaxError as err:
+        where = page if err.name in (None, "<template>") else f"{page} (in {err.name})"
+        raise Nn7Error(f"{where}:{err.lineno}: template error: {err.message}") from None
+    except jinja2.UndefinedError as err:
+        line, file = _template_line(err)
+        where = page if file in (None, "<template>") else f"{page} (in {file})"
+        raise Nn7Error(f"{where}:{line}: unknown value: {err.message}{_suggest(err.message, values)}; "
+                       "`python -m nn7 values` lists every name") from None
+    except jinja2.TemplateError as err:
+        raise Nn7Error(f"{page}: template error: {err}") from None
+    except (TypeError, ValueError) as err:
+        line, _ = _template_line(err)
+        raise Nn7Error(f"{page}:{line}: cannot format a value: {err}") from None
+
+
+def _template_line(err: BaseException) -> tuple[object, str | None]:
+    """The template line (and file) that raised, from the traceback Jinja rewrites."""
+    line, file = "?", None
+    tb = err.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name == "<template>" or name.endswith(".md"):
+            line, file = tb.tb_lineno, name
+        tb = tb.tb_next
+    return line, file
+
+
+def _suggest(message: str, values: dict) -> str:
+    m = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", message or "")
+    if not m:
+        return ""
+    wanted = m.group(1) or m.group(2)
+    names = set(flatten(values)) | set(values)
+    close = difflib.get_close_matches(wanted, sorted({n.rsplit(".", 1)[-1] for n in names} | names), n=3)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def flatten(values, prefix: str = "") -> dict[str, object]:
+    """Every value by its dotted name (``case1.final.val_r2``); lists of numbers stay whole,
+    lists of records are numbered (``trace_case2.steps.0.W2``)."""
+    out: dict[str, object] = {}
+    if isinstance(values, dict):
+        for k, v in values.items():
+            out |= flatten(v, f"{prefix}{k}.")
+    elif isinstance(values, list) and values and all(isinstance(v, dict) for v in values):
+        for i, v in enumerate(values):
+            out |= flatten(v, f"{prefix}{i}.")
+    else:
+        out[prefix[:-1]] = values
+    return out
 
 
 _BOLD = {**{chr(ord("A") + i): chr(0x1D400 + i) for i in range(26)},

@@ -84,17 +84,48 @@ def save_png(fig, path: str | Path | None) -> bytes:
     return data
 
 
+class Table:
+    """The data a figure draws, for its 下载数据 CSV: named columns of equal length. The
+    headers are the figure's own labels (Chinese, like the figure)."""
+
+    def __init__(self, columns: dict[str, list]):
+        lengths = {len(v) for v in columns.values()}
+        if len(lengths) != 1:
+            raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+        self.columns = columns
+
+    def csv(self) -> bytes:
+        """UTF-8 with a byte-order mark (so that spreadsheet programs read the Chinese
+        headers), numbers with repr precision (they read back to the same float)."""
+        import csv
+
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(self.columns)
+        for row in zip(*self.columns.values()):
+            w.writerow([repr(float(v)) if isinstance(v, (float, np.floating)) else v for v in row])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def curves_table(result) -> Table:
+    """What :func:`training_curves` draws: loss and R² of both sets at every checkpoint."""
+    h = result.history
+    return Table({"迭代次数": h.iteration.tolist(), "训练集误差": h.train_loss.tolist(),
+                  "验证集误差": h.val_loss.tolist(), "训练集 R²": h.train_accuracy("r2").tolist(),
+                  "验证集 R²": h.val_accuracy("r2").tolist()})
+
+
 def training_curves(result, path: str | Path | None = None) -> bytes:
     """Loss (log axis) and accuracy R² (linear axis: R² can be ≤ 0) against iterations."""
-    h = result.history
+    t = curves_table(result).columns
+    it, tl, vl, tr, vr = t.values()
     with chinese_text():
         fig = new_figure((9, 4.5))
         ax_loss, ax_acc = fig.subplots(1, 2)
-        every = max(1, len(h.iteration) // 20)
-        for ax, train, val, title in ((ax_loss, h.train_loss, h.val_loss, "误差"),
-                                      (ax_acc, h.train_accuracy("r2"), h.val_accuracy("r2"), "准确率（R²）")):
-            ax.plot(h.iteration, train, label="训练集", linewidth=1.2)
-            ax.plot(h.iteration, val, label="验证集", linewidth=1.0, marker="o", markersize=4,
+        every = max(1, len(it) // 20)
+        for ax, train, val, title in ((ax_loss, tl, vl, "误差"), (ax_acc, tr, vr, "准确率（R²）")):
+            ax.plot(it, train, label="训练集", linewidth=1.2)
+            ax.plot(it, val, label="验证集", linewidth=1.0, marker="o", markersize=4,
                     markevery=every, markerfacecolor="none")
             ax.set_title(title)
             ax.set_xlabel("迭代次数")
@@ -102,22 +133,37 @@ def training_curves(result, path: str | Path | None = None) -> bytes:
             ax.legend()
         ax_loss.set_yscale("log")
         # one scale for every case, up to R² = 1, so a flat curve at 0 (case 1) reads as flat
-        lowest = float(min(h.train_accuracy("r2").min(), h.val_accuracy("r2").min()))
+        lowest = float(min(min(tr), min(vr)))
         ax_acc.set_ylim(min(-0.05, lowest - 0.02), 1.0)
         return save_png(fig, path)
 
 
-def fit_figure(result, path: str | Path | None = None) -> bytes:
-    """The training samples (original units) and the network's curve over x = 0…7."""
+FIT_GRID = np.linspace(0, 7, 100)  # x = 0…7 years, 100 points, as in the book
+
+
+def fit_table(result) -> Table:
+    """What :func:`fit_figure` draws: the training samples and the network's curve, in
+    original units."""
     x_train, y_train = result.train_xy
     xs = result.x_scaler.unscale(x_train)[:, 0]
     ys = result.y_scaler.unscale(y_train)[:, 0]
-    grid = np.linspace(0, 7, 100)
+    curve = result.predict(FIT_GRID)[:, 0]
+    return Table({"数据": ["训练样本"] * len(xs) + ["网络的拟合"] * len(FIT_GRID),
+                  "时间（年）": [*xs.tolist(), *FIT_GRID.tolist()],
+                  "房屋均价（万元/平米）": [*ys.tolist(), *curve.tolist()]})
+
+
+def fit_figure(result, path: str | Path | None = None) -> bytes:
+    """The training samples (original units) and the network's curve over x = 0…7."""
+    t = fit_table(result).columns
+    kind, x, y = (np.array(v) for v in t.values())
+    samples, curve = kind == "训练样本", kind == "网络的拟合"
     with chinese_text():
         fig = new_figure((6.4, 4.8))
         ax = fig.subplots()
-        ax.scatter(xs, ys, s=4, color="tab:blue", alpha=0.6, label="训练样本", linewidths=0)
-        ax.plot(grid, result.predict(grid)[:, 0], color="tab:red", linewidth=2, label="网络的拟合")
+        ax.scatter(x[samples].astype(float), y[samples].astype(float), s=4, color="tab:blue", alpha=0.6,
+                   label="训练样本", linewidths=0)
+        ax.plot(x[curve].astype(float), y[curve].astype(float), color="tab:red", linewidth=2, label="网络的拟合")
         ax.set_xlabel("时间（年）")
         ax.set_ylabel("房屋均价（万元/平米）")
         ax.grid(True, alpha=0.4)
@@ -125,27 +171,45 @@ def fit_figure(result, path: str | Path | None = None) -> bytes:
         return save_png(fig, path)
 
 
+SHORT = {"zeros": "0", "ones": "1", "normal": "n"}
+
+
+def sweep_table(result) -> Table:
+    """What :func:`sweep_heatmap` draws, per initialisation: its median and lowest validation
+    R², and every seed's."""
+    inits = [dict(part.split("=") for part in combo.split(",")) for combo in result.combos]
+    columns = {name: [SHORT[i[name]] for i in inits] for name in ("W1", "B1", "W2", "B2")}
+    columns["验证集 R² 中位数"] = result.median.tolist()
+    columns["最低值"] = result.val_r2.min(axis=1).tolist()
+    for k, seed in enumerate(result.sweep.seeds):
+        columns[f"种子 {seed}"] = result.val_r2[:, k].tolist()
+    return Table(columns)
+
+
+HEATMAP_SIZE = (8.0, 6.6)  # inches: at the page's width (about 690 px at 1280) cell text is ≥ 10 px
+HEATMAP_TEXT = 10  # points
+
+
 def sweep_heatmap(result, path: str | Path | None = None) -> bytes:
     """Median validation R² of every initialisation (rows: W1, B1; columns: W2, B2), with the
     lowest run of each cell underneath."""
-    short = {"zeros": "0", "ones": "1", "normal": "n"}
     kinds = result.sweep.kinds
     k = len(kinds)
     med = result.median.reshape(k * k, k * k)
     low = result.val_r2.min(axis=1).reshape(k * k, k * k)
-    rows = [f"W1={short[a]}, B1={short[b]}" for a in kinds for b in kinds]
-    cols = [f"W2={short[a]}\nB2={short[b]}" for a in kinds for b in kinds]
+    rows = [f"W1={SHORT[a]}, B1={SHORT[b]}" for a in kinds for b in kinds]
+    cols = [f"W2={SHORT[a]}\nB2={SHORT[b]}" for a in kinds for b in kinds]
     with chinese_text():
-        fig = new_figure((10, 7.2))
+        fig = new_figure(HEATMAP_SIZE)
         ax = fig.subplots()
         image = ax.imshow(med, cmap="viridis", vmin=-0.1, vmax=1.0, aspect="auto")
         for i in range(k * k):
             for j in range(k * k):
                 color = "black" if med[i, j] > 0.6 else "white"
                 ax.text(j, i, f"{med[i, j]:.2f}\n({low[i, j]:.2f})", ha="center", va="center",
-                        fontsize=7.5, color=color)
-        ax.set_xticks(range(k * k), cols, fontsize=8)
-        ax.set_yticks(range(k * k), rows, fontsize=8)
+                        fontsize=HEATMAP_TEXT, color=color, linespacing=1.1)
+        ax.set_xticks(range(k * k), cols, fontsize=HEATMAP_TEXT)
+        ax.set_yticks(range(k * k), rows, fontsize=HEATMAP_TEXT)
         ax.set_xlabel("第二层的初始化（W2、B2）")
         ax.set_ylabel("第一层的初始化（W1、B1）")
         bar = fig.colorbar(image, ax=ax, shrink=0.8)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .batched import train_batched
-from .experiments import SWEEP, Sweep
+from .experiments import SPEED, SWEEP, Speed, Sweep
 from .inits import InitSpec
 
 CLASSES = ("dead", "symmetric", "broken")
@@ -74,9 +74,11 @@ class SweepResult:
         return bool(np.array_equal(self.trains, np.array(self.classes()) == "broken"))
 
     def to_json(self) -> dict:
-        return {"combos": self.combos, "seeds": list(self.sweep.seeds), "threshold": self.sweep.threshold,
-                "settings": {"lr": self.sweep.settings.lr, "epochs": self.sweep.settings.epochs,
-                             "batch_size": self.sweep.settings.batch_size},
+        """The sweep's published values (``{{ sweep.… }}`` on the pages)."""
+        return {"combos": self.combos, "n_combos": len(self.combos), "n_kinds": len(self.sweep.kinds),
+                "seeds": list(self.sweep.seeds), "n_seeds": len(self.sweep.seeds), "n_runs": int(self.val_r2.size),
+                "threshold": self.sweep.threshold, "settings": self.sweep.settings.as_dict(),
+                "median": self.median.tolist(), "lowest": self.val_r2.min(axis=1).tolist(),
                 "val_r2": self.val_r2.tolist(), "summary": self.summary(),
                 "condition_holds": self.condition_holds()}
 
@@ -85,3 +87,38 @@ def run_sweep(sweep: Sweep = SWEEP, workers: int = 1) -> SweepResult:
     result = train_batched(sweep.nets, sweep.settings, chunk=sweep.chunk, workers=workers)
     val = result.val_accuracy("r2")[-1].reshape(len(sweep.combos), len(sweep.seeds))
     return SweepResult(sweep, sweep.combos, val)
+
+
+@dataclass
+class SpeedResult:
+    speed: Speed
+    iterations: np.ndarray  # (starts, seeds): first iteration with validation R² ≥ target; inf if never
+
+    def median(self) -> np.ndarray:
+        return np.median(self.iterations, axis=1)
+
+    def to_json(self) -> dict:
+        """The published values (``{{ speed.… }}``): per start, the median iterations to the
+        target, the fastest and slowest seed, and how many seeds reached it."""
+        sp = self.speed
+        out = []
+        for start, row in zip(sp.starts, self.iterations):
+            reached = row[np.isfinite(row)]
+            median = float(np.median(row))  # a run that never reaches the target counts as slowest
+            out.append({"init": str(InitSpec.parse(start)), "median": median if np.isfinite(median) else None,
+                        "fastest": float(reached.min()) if reached.size else None,
+                        "slowest": float(reached.max()) if reached.size else None,
+                        "reached": int(reached.size),
+                        "iterations": [int(v) if np.isfinite(v) else None for v in row]})
+        return {"target": sp.target, "seeds": list(sp.seeds), "n_seeds": len(sp.seeds),
+                "settings": sp.settings.as_dict(), "starts": out}
+
+
+def run_speed(speed: Speed = SPEED, workers: int = 1) -> SpeedResult:
+    """Train every start with every seed (a checkpoint every epoch); record when each run's
+    validation R² first reaches the target."""
+    nets = [(s, seed) for s in speed.starts for seed in speed.seeds]
+    r = train_batched(nets, speed.settings, chunk=speed.chunk, workers=workers)
+    reached = r.val_accuracy("r2") >= speed.target  # (checkpoints, nets)
+    first = np.where(reached.any(axis=0), r.iteration[reached.argmax(axis=0)], np.inf)
+    return SpeedResult(speed, first.reshape(len(speed.starts), len(speed.seeds)).astype(float))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import Nn7Error
+from .fmt import TRACE_PRECISION, array_line
 from .network import Forward, Grads, Params, backward, forward, update
 
 
@@ -37,7 +38,7 @@ class TraceStep:
 def trace(params: Params, xs: np.ndarray, ys: np.ndarray, lr: float) -> list[TraceStep]:
     """One SGD step per sample, in order, starting from ``params`` (left unchanged)."""
     if not (np.isfinite(lr) and lr > 0):
-        raise Nn7Error(f"lr must be > 0 (a learning rate), got {lr!r}")
+        raise Nn7Error(f"--lr must be > 0 (a learning rate), got {lr!r}")
     p = params.copy()
     steps = []
     for k, (x, y) in enumerate(zip(np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)), start=1):
@@ -50,12 +51,6 @@ def trace(params: Params, xs: np.ndarray, ys: np.ndarray, lr: float) -> list[Tra
     return steps
 
 
-def fmt(a: np.ndarray) -> str:
-    """An array as the text prints it: NumPy's layout, 4 digits, on one line."""
-    text = np.array2string(np.asarray(a), precision=4, separator=" ")
-    return " ".join(part.strip() for part in text.split("\n"))
-
-
 def _row(cells: list[str], widths: list[int]) -> str:
     """Cells separated by commas, each padded so that the columns line up."""
     return " ".join((c + ",").ljust(w + 1) for c, w in zip(cells[:-1], widths)) + " " + cells[-1]
@@ -63,7 +58,7 @@ def _row(cells: list[str], widths: list[int]) -> str:
 
 def format_step(step: TraceStep) -> str:
     """The book's layout of one step (with its typos fixed: B1 where it printed B2 twice)."""
-    v = {k: fmt(a) for k, a in step.as_dict().items()}
+    v = {k: array_line(a, TRACE_PRECISION) for k, a in step.as_dict().items()}
     head = [[f"Z1={v['Z1']}", f"A1={v['A1']}", f"Z2={v['Z2']}"],
             [f"dZ2={v['dZ2']}", f"dA1={v['dA1']}", f"dZ1={v['dZ1']}"]]
     tail = [[f"W1={v['W1']}", f"B1={v['B1']}", f"dW1={v['dW1']}", f"dB1={v['dB1']}"],

@@ -9,25 +9,34 @@ update of all four parameters a single array operation. Tests hold both versions
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from .data import DataLoader
 from .errors import DivergenceError, Nn7Error
+from .fmt import array_line
 from .inits import InitSpec, make_params
-from .metrics import accuracy_from_loss
+from .metrics import Accuracies, accuracy_from_loss
 from .network import PARAM_NAMES, Params
 from .rng import streams
 
 
 @dataclass(frozen=True)
 class TrainSettings:
+    """How to train. The defaults are the book's settings in section 7.7 (lr 0.5, 1000 epochs,
+    batch 32, a checkpoint every epoch, 2 hidden units); they are stated only here."""
+
     lr: float = 0.5
     epochs: int = 1000
     batch_size: int = 32
     every: int = 1  # a checkpoint every `every` epochs (and always after the last one)
     num_hidden: int = 2
+
+    # the command-line option of each field (errors name the option a user typed)
+    OPTIONS = {"lr": "--lr", "epochs": "--epochs", "batch_size": "--batch-size", "every": "--every",
+               "num_hidden": "--hidden"}
 
     def __post_init__(self):
         checks = (("lr", self.lr, "a learning rate"), ("epochs", self.epochs, "a number of epochs"),
@@ -35,14 +44,40 @@ class TrainSettings:
                   ("num_hidden", self.num_hidden, "a number of hidden units"))
         for name, value, what in checks:
             if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
-                raise Nn7Error(f"{name} must be > 0 ({what}), got {value!r}")
+                raise Nn7Error(f"{self.OPTIONS[name]} must be > 0 ({what}), got {value!r}")
         for name in ("epochs", "batch_size", "every", "num_hidden"):
             if int(getattr(self, name)) != getattr(self, name):
-                raise Nn7Error(f"{name} must be a whole number, got {getattr(self, name)!r}")
+                raise Nn7Error(f"{self.OPTIONS[name]} must be a whole number, got {getattr(self, name)!r}")
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class Checkpoint(NamedTuple):
+    """The losses (7.4.4) after an epoch, and var(y) of each set (for the accuracies)."""
+
+    epoch: int  # 0-based, as the book prints it
+    iteration: int
+    train_loss: float
+    val_loss: float
+    train_var: float
+    val_var: float
+
+    def log_line(self, accuracy: str = "r2") -> str:
+        """The book's log line for this checkpoint."""
+        t = accuracy_from_loss(self.train_loss, self.train_var, accuracy)
+        v = accuracy_from_loss(self.val_loss, self.val_var, accuracy)
+        return (f"轮数 {self.epoch}, 迭代 {self.iteration}, 训练集: loss {self.train_loss:.6f}, accu {t:.4f}, "
+                f"验证集: loss {self.val_loss:.6f}, accu {v:.4f}")
+
+
+def param_lines(params: Params) -> list[str]:
+    """The book's printout of the parameters after training: ``W1 = [[…]]`` …"""
+    return [f"{name} = {array_line(a)}" for name, a in params.as_dict().items()]
 
 
 @dataclass
-class History:
+class History(Accuracies):
     """One row per checkpoint. Losses are (7.4.4); accuracies derive from them."""
 
     epoch: np.ndarray
@@ -52,21 +87,14 @@ class History:
     train_var: float  # var(y) of the training labels (scaled)
     val_var: float
 
-    def train_accuracy(self, kind: str = "r2") -> np.ndarray:
-        return accuracy_from_loss(self.train_loss, self.train_var, kind)
-
-    def val_accuracy(self, kind: str = "r2") -> np.ndarray:
-        return accuracy_from_loss(self.val_loss, self.val_var, kind)
-
     def rows(self, kind: str = "r2"):
         """(iteration, train loss, train accuracy, validation loss, validation accuracy)."""
         return np.column_stack([self.iteration, self.train_loss, self.train_accuracy(kind),
                                 self.val_loss, self.val_accuracy(kind)])
 
-
-def format_array(a: np.ndarray) -> str:
-    """NumPy's own printout on one line: [[0.] [0.]] rather than two lines."""
-    return " ".join(str(np.asarray(a)).split("\n")).replace("  [", " [")
+    def checkpoints(self) -> list[Checkpoint]:
+        return [Checkpoint(int(e), int(i), float(t), float(v), self.train_var, self.val_var)
+                for e, i, t, v in zip(self.epoch, self.iteration, self.train_loss, self.val_loss)]
 
 
 @dataclass
@@ -89,14 +117,7 @@ class TrainResult:
 
     def log_lines(self, accuracy: str = "r2") -> list[str]:
         """The book's log: a line per checkpoint, then the final parameters."""
-        h = self.history
-        ta, va = h.train_accuracy(accuracy), h.val_accuracy(accuracy)
-        lines = [f"轮数 {e}, 迭代 {i}, 训练集: loss {tl:.6f}, accu {t:.4f}, 验证集: loss {vl:.6f}, accu {v:.4f}"
-                 for e, i, tl, t, vl, v in zip(h.epoch, h.iteration, h.train_loss, ta, h.val_loss, va)]
-        return lines + self.param_lines()
-
-    def param_lines(self) -> list[str]:
-        return [f"{name} = {format_array(a)}" for name, a in self.params.as_dict().items()]
+        return [c.log_line(accuracy) for c in self.history.checkpoints()] + param_lines(self.params)
 
     def log_tail(self, accuracy: str = "r2", checkpoints: int = 2) -> str:
         """The last ``checkpoints`` log lines and the final parameters, as the text prints them."""
@@ -112,7 +133,7 @@ class TrainResult:
 
     def to_json(self) -> dict:
         return {
-            "init": self.init, "seed": self.seed, "settings": asdict(self.settings),
+            "init": self.init, "seed": self.seed, "settings": self.settings.as_dict(),
             "final": self.final("r2") | {k: v for k, v in self.final("book").items() if "book" in k},
             "params": {k: v.tolist() for k, v in self.params.as_dict().items()},
             "history": {"iteration": self.history.iteration.tolist(),
@@ -203,9 +224,23 @@ class _Evaluator:
         self.losses = losses
 
 
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during training. ``result`` holds the checkpoints so far and the parameters as
+    they were after the last complete epoch (``completed_epochs`` of them)."""
+
+    def __init__(self, result: "TrainResult", completed_epochs: int):
+        super().__init__()
+        self.result = result
+        self.completed_epochs = completed_epochs
+
+
 def fit(params: Params, loader: DataLoader, settings: TrainSettings = TrainSettings(),
-        *, init: str = "", seed: int = 0) -> TrainResult:
-    """Train ``params`` (not modified) on ``loader``'s training set; checkpoint on both sets."""
+        *, init: str = "", seed: int = 0, on_epoch: Callable[[int], None] | None = None,
+        on_checkpoint: Callable[[Checkpoint], None] | None = None) -> TrainResult:
+    """Train ``params`` (not modified) on ``loader``'s training set; checkpoint on both sets.
+
+    ``on_epoch(epoch)`` is called after every epoch and ``on_checkpoint(checkpoint)`` after
+    every checkpoint, as they happen (for progress and a streamed log)."""
     P = FoldedParams(params)
     G = P.like()
     evaluate = _Evaluator(loader, P)
@@ -214,28 +249,45 @@ def fit(params: Params, loader: DataLoader, settings: TrainSettings = TrainSetti
     N, bs = len(Xa_ep), settings.batch_size
     steps = [make_sgd_step(P, G, Xa_ep[s:s + bs], Y_ep[s:s + bs], settings.lr) for s in range(0, N, bs)]
     start_of_epoch = P.flat.copy()
-    rows = []
-    iteration = 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(settings.epochs):
-            order = loader.epoch_order()  # reshuffle every epoch
-            np.take(Xa_train, order, axis=0, out=Xa_ep)
-            np.take(Y_train, order, axis=0, out=Y_ep)
-            start_of_epoch[:] = P.flat
-            for step in steps:  # consecutive batches; the last may be short
-                step()
-            iteration += len(steps)
-            if not np.isfinite(P.flat).all():
-                _raise_divergence(start_of_epoch, P, steps, epoch, iteration - len(steps), settings)
-            if (epoch + 1) % settings.every == 0 or epoch == settings.epochs - 1:
-                rows.append((epoch, iteration, *evaluate.losses()))
-    e, i, tl, vl = (np.array(c) for c in zip(*rows))
-    history = History(e, i, tl, vl, evaluate.train_var, evaluate.val_var)
-    if not (np.isfinite(tl[-1]) and np.isfinite(vl[-1])):
-        raise DivergenceError(f"training diverged: the loss overflowed after iteration {i[-1]} "
-                              f"(lr {settings.lr:g}); try a smaller learning rate", int(i[-1]), int(e[-1]))
-    return TrainResult(settings, init, seed, params.copy(), P.params(), history, loader.source,
-                       loader.x_scaler, loader.y_scaler, (loader.train_x, loader.train_y))
+    checkpoints: list[Checkpoint] = []
+    iteration = epoch = 0
+
+    def result() -> TrainResult:
+        cols = list(zip(*checkpoints)) or [()] * 4
+        e, i, tl, vl = (np.array(c) for c in cols[:4])
+        history = History(e, i, tl, vl, evaluate.train_var, evaluate.val_var)
+        return TrainResult(settings, init, seed, params.copy(), P.params(), history, loader.source,
+                           loader.x_scaler, loader.y_scaler, (loader.train_x, loader.train_y))
+
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(settings.epochs):
+                start_of_epoch[:] = P.flat
+                order = loader.epoch_order()  # reshuffle every epoch
+                np.take(Xa_train, order, axis=0, out=Xa_ep)
+                np.take(Y_train, order, axis=0, out=Y_ep)
+                for step in steps:  # consecutive batches; the last may be short
+                    step()
+                iteration += len(steps)
+                if not np.isfinite(P.flat).all():
+                    _raise_divergence(start_of_epoch, P, steps, epoch, iteration - len(steps), settings)
+                if (epoch + 1) % settings.every == 0 or epoch == settings.epochs - 1:
+                    checkpoints.append(Checkpoint(epoch, iteration, *evaluate.losses(),
+                                                  evaluate.train_var, evaluate.val_var))
+                    if on_checkpoint is not None:
+                        on_checkpoint(checkpoints[-1])
+                if on_epoch is not None:
+                    on_epoch(epoch)
+    except KeyboardInterrupt:
+        done = epoch if iteration < (epoch + 1) * len(steps) else epoch + 1
+        if done == epoch:
+            P.flat[:] = start_of_epoch  # the epoch in progress is dropped
+        raise TrainingInterrupted(result(), done) from None
+    last = checkpoints[-1]
+    if not (np.isfinite(last.train_loss) and np.isfinite(last.val_loss)):
+        raise DivergenceError(f"training diverged: the loss overflowed after iteration {last.iteration} "
+                              f"(--lr {settings.lr:g}); try a smaller learning rate", last.iteration, last.epoch)
+    return result()
 
 
 def _raise_divergence(start_flat, P, steps, epoch, first_iteration, settings):
@@ -246,7 +298,7 @@ def _raise_divergence(start_flat, P, steps, epoch, first_iteration, settings):
         if not np.isfinite(P.flat).all():
             raise DivergenceError(
                 f"training diverged at iteration {k} (epoch {epoch}): the parameters overflowed to "
-                f"inf/NaN with lr {settings.lr:g}; try a smaller learning rate", k, epoch)
+                f"inf/NaN with --lr {settings.lr:g}; try a smaller learning rate", k, epoch)
     raise AssertionError("divergence not reproduced")  # pragma: no cover - replay is deterministic
 
 
