@@ -1,8 +1,8 @@
 """The code blocks of the site, expanded exactly as the build expands them.
 
-The Markdown of a page goes through pymdownx's own snippet preprocessor, configured with
-the options of mkdocs.yml (base paths resolved against the repository root, as the MkDocs
-hook does); pytest-codeblocks then extracts the blocks from the expanded text. A separate
+The Markdown of a page is first filled with the build's values (nn7.pages.render, as the
+MkDocs hook does), then goes through pymdownx's own snippet preprocessor, configured with the
+options of mkdocs.yml; pytest-codeblocks then extracts the blocks from the expanded text. A separate
 scan of the raw page finds every fence (also the ones pytest-codeblocks ignores, such as
 ``python title="…"``), the snippet it includes and the marker above it, so that every
 block is accounted for: executed, checked as a printout, or explicitly skipped.
@@ -34,10 +34,11 @@ class Block:
     code: str  # the block's content after snippet expansion (what readers see)
     snippet: str | None  # "file.py:section" if the block includes a snippet
     marker: tuple[str, str] | None  # ("printout", "case1") / ("skip", "reason")
+    source: str | None = None  # the included file where the build found it (e.g. build/generated/printouts/x.txt)
 
     @property
     def where(self) -> str:
-        src = f" (from snippets/{self.snippet})" if self.snippet else ""
+        src = f" (from {self.source or self.snippet})" if self.snippet else ""
         return f"docs/{self.page}:{self.line}{src}"
 
     @property
@@ -47,13 +48,22 @@ class Block:
 
 @lru_cache(maxsize=4)
 def snippet_options(root: Path) -> dict:
-    """pymdownx.snippets' options from mkdocs.yml, base paths resolved as the hook does."""
+    """pymdownx.snippets' options from mkdocs.yml (its base paths are `!relative` to it)."""
     from mkdocs.config import load_config
 
     cfg = load_config(str(root / "mkdocs.yml"))
     opts = dict(cfg.mdx_configs.get("pymdownx.snippets", {}))
     opts["base_path"] = [str(root / p) for p in opts.get("base_path", ["."])]
     return opts
+
+
+def render(text: str, page: str, docs: Path, values: dict | None) -> str:
+    """The page's template filled with the build's values (what the hook does first)."""
+    if values is None:
+        return text
+    from nn7.pages import render as render_page
+
+    return render_page(text, values, f"docs/{page}", docs)
 
 
 def expand(text: str, root: Path, options: dict | None = None) -> str:
@@ -63,6 +73,16 @@ def expand(text: str, root: Path, options: dict | None = None) -> str:
     opts = dict(snippet_options(root) if options is None else options)
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": opts})
     return "\n".join(md.preprocessors["snippet"].run(text.split("\n")))
+
+
+def find_included(target: str, options: dict, root: Path) -> str:
+    """Where the build finds an included file (the first base path that has it)."""
+    name = target.split(":", 1)[0]
+    for base in options.get("base_path", []):
+        path = Path(base) / name
+        if path.is_file():
+            return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return f"{name} (not found in {', '.join(map(str, options.get('base_path', [])))})"
 
 
 def raw_fences(text: str) -> list[dict]:
@@ -94,21 +114,25 @@ def raw_fences(text: str) -> list[dict]:
     return out
 
 
-def page_blocks(root: Path, page: str, docs: Path | None = None, options: dict | None = None) -> list[Block]:
-    """The blocks of one page, raw fence information paired with the expanded code."""
+def page_blocks(root: Path, page: str, docs: Path | None = None, options: dict | None = None,
+                values: dict | None = None) -> list[Block]:
+    """The blocks of one page, raw fence information paired with the expanded code (the page
+    filled with ``values`` first, when given, as the build does)."""
     from pytest_codeblocks import extract_from_buffer
 
     docs = root / "docs" if docs is None else docs
+    opts = snippet_options(root) if options is None else options
     text = (docs / page).read_text(encoding="utf-8")
     fences = raw_fences(text)
-    blocks = extract_from_buffer(io.StringIO(expand(text, root, options)))
+    blocks = extract_from_buffer(io.StringIO(expand(render(text, page, docs, values), root, opts)))
     if len(blocks) != len(fences):
         raise AssertionError(f"docs/{page}: pytest-codeblocks found {len(blocks)} blocks after snippet "
                              f"expansion, the raw page has {len(fences)} fences")
     out = []
     for f, b in zip(fences, blocks):
         language = (f["info"].split() or [""])[0].lower()
-        out.append(Block(page, f["line"], language, f["info"], b.code, f["snippet"], f["marker"]))
+        source = find_included(f["snippet"], opts, root) if f["snippet"] else None
+        out.append(Block(page, f["line"], language, f["info"], b.code, f["snippet"], f["marker"], source))
     return out
 
 
@@ -135,7 +159,7 @@ def run_block(block: Block, snippets: Path) -> str:
         try:
             namespace = dict(runpy.run_path(str(path), run_name="nn7_docs_block"))
         except Exception as err:
-            raise AssertionError(f"{block.where}: loading snippets/{block.snippet_file} failed: "
+            raise AssertionError(f"{block.where}: loading {path} failed: "
                                  f"{type(err).__name__}: {err}") from err
     out = io.StringIO()
     code = textwrap.dedent(block.code)

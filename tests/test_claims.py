@@ -6,7 +6,8 @@ themselves are in claims.py so that tests/test_bite.py can show they fail on wro
 
 from __future__ import annotations
 
-import json
+import html
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,15 +15,15 @@ import pytest
 
 import claims
 from nn7 import experiments
-from nn7.batched import train_batched
-from nn7.train import TrainSettings
+from nn7.sweep import run_speed
 
 ROOT = Path(__file__).resolve().parents[1]
+PAGE = ROOT / "docs" / experiments.PAGE
 
 
 @pytest.fixture(scope="session")
 def runs():
-    return {name: experiments.run_case(name) for name in experiments.PAGE_CASES}
+    return {c.name: experiments.run_case(c.name) for c in experiments.page_cases()}
 
 
 @pytest.fixture(scope="session")
@@ -30,8 +31,31 @@ def traces():
     return {name: experiments.run_trace(name) for name in experiments.TRACES}
 
 
-def page_values(generated) -> dict:
-    return json.loads((generated.out / "values.json").read_text(encoding="utf-8"))
+@pytest.fixture(scope="session")
+def speed():
+    """A fresh run of the speed comparison (the 7.7.4 note), by start."""
+    r = run_speed(experiments.SPEED)
+    names = {"W1=normal,B1=zeros,W2=normal,B2=zeros": "both", "W1=normal,B1=zeros,W2=zeros,B2=zeros": "w2_zero",
+             "W1=zeros,B1=zeros,W2=normal,B2=zeros": "w1_zero"}
+    return r, {names[s["init"]]: s for s in r.to_json()["starts"]}
+
+
+def page_text(built_site, rel="ch7/7.7/index.html") -> str:
+    raw = (built_site / rel).read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", raw)))
+
+
+# ---------------------------------------------------------------- 7.7 introduction
+
+
+def test_all_cases_use_the_same_learning_rate_epochs_and_batch_size(built_site):
+    """“下面我们将采用相同的学习率（0.5）、训练轮数（1000）、批大小（32）”——every case the page shows
+    trains with exactly the numbers the built page prints in this sentence."""
+    m = re.search(r"采用相同的学习率（([\d.]+)）、训练轮数（(\d+)）、批大小（(\d+)）", page_text(built_site))
+    assert m, "the sentence is not on the built page"
+    shown = {"lr": float(m.group(1)), "epochs": int(m.group(2)), "batch_size": int(m.group(3))}
+    claims.same_settings(experiments.page_cases(experiments.PAGE), shown)
 
 
 # ---------------------------------------------------------------- 7.7.1 情况一
@@ -48,9 +72,11 @@ def test_case1_learns_nothing(runs):
     claims.learns_nothing(runs["case1"].final("r2"))
 
 
-def test_case1_accuracy_below_50_percent_in_the_books_convention(runs, generated):
-    """“两个数据集的准确率都不到 50%”——the book's accu; the page's number is this run's."""
-    claims.accuracy_below(runs["case1"].final("book"), page_values(generated)["case1.accu_below_pct"])
+def test_case1_accuracy_below_50_percent_in_the_books_convention(runs):
+    """“两个数据集的准确率都不到 50%”——the book's accu of both sets, on a fresh run (the page keeps
+    the book's words)."""
+    assert "两个数据集的准确率都不到 50%" in PAGE.read_text(encoding="utf-8")
+    claims.accuracy_below(runs["case1"].final("book"), 0.50)
 
 
 def test_case1_with_random_b2_is_the_same(runs):
@@ -107,10 +133,13 @@ def test_case2_trace_iteration_1(traces):
     claims.trace_case2_step1(traces["trace-case2"][0])
 
 
-def test_case2_w2_becomes_the_number_on_the_page(traces, generated):
-    """“在随后的权重更新时 W2 的值变成 -0.0362。”——the page's number is the run's, and it is the book's."""
+def test_case2_w2_becomes_the_number_on_the_page(traces, built_site):
+    """“在随后的权重更新时 W2 的值变成 -0.0362。”——the built page's number is a fresh run's, and it
+    is the book's."""
     w2 = traces["trace-case2"][0].after.W2[0, 0]
-    claims.page_value_is_run_value(page_values(generated)["trace-case2.W2_after_1"], w2)
+    m = re.search(r"W2 的值变成 (-?[\d.]+)", page_text(built_site))
+    assert m, "the sentence is not on the built page"
+    claims.page_value_is_run_value(m.group(1), w2)
     assert f"{w2:.4f}" == "-0.0362"
 
 
@@ -172,31 +201,24 @@ def test_summary_all_zero_learns_nothing_and_symmetry_decides(sweep):
     assert s["symmetric"]["combos_training"] == 0 and s["broken"]["combos_training"] == s["broken"]["combos"]
 
 
-@pytest.mark.xfail(strict=True, reason="not supported by the runs: starting W2 at 0 (W1 random) reaches "
-                   "validation R² 0.85 about as fast as starting both W random; see the closing note")
-def test_summary_zero_start_takes_longer():
+@pytest.mark.xfail(strict=True, reason="not supported by the runs: starting W2 at 0 (W1 random) reaches validation "
+                   "R² 0.85 about as fast as starting both W random; the page says so in a note under 7.7.4")
+def test_summary_zero_start_takes_longer(speed):
     """“所以，我们最好是把所有的权重矩阵 W 都做随机初始化，因为从 0 开始调节权重值所需要的时间比较长。”
-    Iterations until validation R² ≥ 0.85 (median of 10 seeds): both W random is faster than
-    either W starting at 0."""
-    specs = ["W1=normal,W2=normal", "W1=normal,W2=zeros", "W1=zeros,W2=normal"]
-    seeds = range(10)
-    r = train_batched([(s, k) for s in specs for k in seeds], TrainSettings(every=1))
-    reached = r.val_accuracy("r2") >= claims.TRAINS  # (checkpoints, nets)
-    first = np.where(reached.any(axis=0), r.iteration[reached.argmax(axis=0)], np.inf).reshape(3, -1)
-    both, w2_zero, w1_zero = np.median(first, axis=1)
-    assert both < w2_zero and both < w1_zero, \
-        f"median iterations to R² 0.85: both random {both}, W2 from 0 {w2_zero}, W1 from 0 {w1_zero}"
+    Iterations until validation R² ≥ SPEED.target (median over SPEED.seeds): both W random is
+    faster than either W starting at 0."""
+    _, starts = speed
+    claims.zero_start_is_slower({k: (np.inf if v["median"] is None else v["median"]) for k, v in starts.items()})
 
 
-def test_built_page_shows_the_run_numbers(built_site, runs, traces):
-    """The numbers filled into the prose at build time appear on the built 7.7 page."""
-    html = (built_site / "ch7" / "7.7" / "index.html").read_text(encoding="utf-8")
-    w2 = traces["trace-case2"][0].after.W2[0, 0]
-    assert f"W2</code> 的值变成 {w2:.4f}" in html
-    book = runs["case1"].final("book")
-    top = max(book["train_book"], book["val_book"])
-    assert f"都不到 {int(np.floor(100 * top)) + 1}%" in html
-    assert "{{" not in html, "an unfilled placeholder on the page"
+def test_the_77_4_note_shows_a_fresh_speed_run(speed, built_site):
+    """The note under 7.7.4 states the medians of a fresh run of the speed comparison."""
+    _, starts = speed
+    text = page_text(built_site)
+    for label, key in (("W1、W2 都随机", "both"), ("W1 随机，W2 从 0 开始", "w2_zero"), ("W1 从 0 开始，W2 随机", "w1_zero")):
+        median = starts[key]["median"]
+        shown = "未达到" if median is None else f"{median:g}"
+        assert f"{label} {shown} " in text, f"the note does not show {label} {shown}"
 
 
 def test_sweep_page_random_starts_sometimes_stop_early(sweep):

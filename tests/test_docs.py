@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from docs_support import block_kind, compare_printout, page_blocks, raw_fences, run_block
+from nn7 import experiments
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
-PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md") if "_partials" not in p.parts)
 FENCES = [(page, i, f) for page in PAGES for i, f in enumerate(raw_fences((DOCS / page).read_text(encoding="utf-8")))]
 SCRIPTS = sorted(p.relative_to(SNIPPETS).as_posix() for p in SNIPPETS.rglob("*.py"))
-EXPERIMENT_SCRIPT = "H7_8_Train_Init_0.py"
+EXPERIMENT_SCRIPT = experiments.SCRIPT
 
 
 def _id(page, i, fence):
@@ -41,7 +42,7 @@ def fresh_printouts(tmp_path_factory, script_runs) -> dict[str, str]:
     """What a fresh run prints for every printout the pages show, by marker name."""
     from nn7 import experiments
 
-    names = [*experiments.PAGE_CASES, *experiments.TRACES]
+    names = [*(c.name for c in experiments.page_cases()), *experiments.TRACES]
     proc = _run_script(EXPERIMENT_SCRIPT, names, tmp_path_factory.mktemp("printouts"))
     assert proc.returncode == 0, proc.stderr
     out: dict[str, str] = {}
@@ -62,7 +63,7 @@ def test_pages_have_blocks():
 def test_code_block(page, index, fence, generated, fresh_printouts, block_stats):
     """Run the block (Python), or compare it with a fresh run (printout), or skip it with a
     reason; any other fence fails: it would be code nobody runs."""
-    block = page_blocks(ROOT, page)[index]
+    block = page_blocks(ROOT, page, values=generated.values)[index]
     kind = block_kind(block)
     block_stats[kind].append(block.where)
     if kind == "unaccounted":
@@ -105,19 +106,25 @@ def test_every_snippet_is_downloadable_from_its_page():
                 assert f"](../downloads/{file})" in text, f"docs/{page}: no download link for snippets/{file}"
 
 
-def test_notebook_runs(tmp_path):
-    """The notebook executes top to bottom with nbclient; an error in any cell fails."""
-    import nbformat
-    from nbclient import NotebookClient
+def test_notebook_runs_and_the_build_publishes_it_executed(generated):
+    """The notebook executes top to bottom (an error in any cell fails); what the build
+    publishes (and readers download) is that executed notebook, byte for byte."""
+    import json
 
-    for path in sorted(DOCS.rglob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
-            f"{path}: commit notebooks without outputs (the build executes them)"
-        NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=False,
-                       resources={"metadata": {"path": str(tmp_path)}}).execute()
-        assert any(o.get("output_type") == "display_data" for c in nb.cells for o in c.get("outputs", [])), \
-            f"{path}: expected the notebook to display figures"
+    from nn7.build import NOTEBOOK
+    from nn7.notebook import execute
+
+    source = DOCS / NOTEBOOK
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    assert not any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), \
+        f"{source}: commit notebooks without outputs (the build executes them)"
+    fresh = execute(source)
+    executed = json.loads(fresh)
+    assert any(o.get("output_type") == "display_data" for c in executed["cells"] for o in c.get("outputs", [])), \
+        f"{source}: expected the notebook to display figures"
+    assert not any(o.get("output_type") == "error" for c in executed["cells"] for o in c.get("outputs", []))
+    published = dict(generated.published)[NOTEBOOK]
+    assert published.read_bytes() == fresh, "the published notebook is not a fresh execution of the source"
 
 
 def test_snippet_initialisations_are_the_experiments_specs():
@@ -132,8 +139,9 @@ def test_snippet_initialisations_are_the_experiments_specs():
     from nn7.rng import streams
 
     inits = runpy.run_path(str(SNIPPETS / EXPERIMENT_SCRIPT), run_name="nn7_test")["INITS"]
-    assert set(inits) == set(experiments.PAGE_CASES)
-    for name in experiments.PAGE_CASES:
+    cases = {c.name for c in experiments.page_cases() if c.script == EXPERIMENT_SCRIPT}
+    assert inits and set(inits) <= cases, f"INITS names cases the registry does not run: {set(inits) - cases}"
+    for name in inits:
         case = experiments.case(name)
         ours = inits[name](streams(case.seed).init)
         theirs = make_params(case.spec, streams(case.seed).init).arrays()

@@ -1,5 +1,6 @@
 """The fast paths agree with the plain versions: nn7.train.train with bench/reference.py (to
-1e-12), nn7.batched.train_batched with single runs (to 1e-10). Short runs; no timing."""
+tolerances.FAST_PATH), nn7.batched.train_batched with single runs (to tolerances.BATCHED).
+Short runs; no timing."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ import numpy as np
 import pytest
 
 from nn7.batched import train_batched
-from nn7.data import book_samples
+from nn7.data import book_samples, book_split
+from nn7.tolerances import BATCHED, FAST_PATH
 from nn7.train import TrainSettings, train
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from reference import train_reference  # noqa: E402
 
-TOL_REFERENCE = 1e-12
-TOL_BATCHED = 1e-10
+TOL_REFERENCE = FAST_PATH
+TOL_BATCHED = BATCHED
 
 
 def _max_abs(a, b) -> float:
@@ -47,7 +49,7 @@ def test_train_equals_reference(init, seed, epochs, batch_size, every):
     expected_checkpoints = len([e for e in range(epochs) if (e + 1) % every == 0 or e == epochs - 1])
     assert len(rows) == expected_checkpoints
     assert np.array_equal(rows[:, 0], history[:, 0])  # iterations
-    per_epoch = -(-800 // batch_size)
+    per_epoch = -(-book_split()[0] // batch_size)
     assert rows[-1, 0] == epochs * per_epoch
     for k, (ours, theirs) in enumerate(zip(rows, history)):
         assert _max_abs(ours, theirs) <= TOL_REFERENCE, f"history row {k}"

@@ -13,8 +13,11 @@ from nn7.errors import Nn7Error
 from nn7.inits import PRESETS, InitSpec, make_params
 from nn7.metrics import book_accuracy_from_loss, r2, r2_from_loss
 from nn7.network import Params, backward, forward, loss, update
-from nn7.trace import fmt, format_trace, trace
-from nn7.train import FoldedParams, TrainSettings, make_sgd_step, train
+from nn7.fmt import TRACE_PRECISION, array_line
+from nn7.tolerances import BOOK_PRINT, FAST_PATH
+from nn7.trace import format_trace, trace
+from nn7.rng import streams
+from nn7.train import FoldedParams, TrainSettings, fit, make_sgd_step, train
 
 
 # ---------------------------------------------------------------- data
@@ -153,7 +156,7 @@ def test_update_uses_gradients_of_the_parameters_before_it():
 
 
 def test_fast_step_equals_the_readable_formulas():
-    """train's in-place step is formulas 7.4.1–7.4.11 again (to 1e-12 over 50 steps)."""
+    """train's in-place step is formulas 7.4.1–7.4.11 again (to FAST_PATH over 50 steps)."""
     p, X, Y = _random_problem(4, m=32, n=2)
     Xa = np.hstack([X, np.ones((32, 1))])
     P = FoldedParams(p)
@@ -163,7 +166,7 @@ def test_fast_step_equals_the_readable_formulas():
         step()
         p = update(p, backward(p, X, Y, forward(p, X)), 0.3)
     for a, b in zip(P.params().arrays(), p.arrays()):
-        assert np.allclose(a, b, rtol=0, atol=1e-12)
+        assert np.allclose(a, b, rtol=0, atol=FAST_PATH)
 
 
 def test_accuracy_conventions():
@@ -201,9 +204,9 @@ def test_bad_init_is_an_error_listing_the_valid_names(bad):
 # ---------------------------------------------------------------- training
 
 
-@pytest.mark.parametrize("kw,word", [({"lr": 0}, "lr"), ({"lr": -1}, "lr"), ({"epochs": 0}, "epochs"),
-                                     ({"batch_size": 0}, "batch_size"), ({"every": -2}, "every"),
-                                     ({"epochs": 2.5}, "whole")])
+@pytest.mark.parametrize("kw,word", [({"lr": 0}, "--lr"), ({"lr": -1}, "--lr"), ({"epochs": 0}, "--epochs"),
+                                     ({"batch_size": 0}, "--batch-size"), ({"every": -2}, "--every"),
+                                     ({"num_hidden": 0}, "--hidden"), ({"epochs": 2.5}, "whole")])
 def test_bad_settings(kw, word):
     with pytest.raises(Nn7Error, match=word):
         TrainSettings(**kw)
@@ -227,6 +230,31 @@ def test_history_and_log_format():
     assert np.allclose(r.history.train_accuracy("book"), (1 + r.history.train_accuracy("r2")) / 2)
 
 
+def test_checkpoints_stream_and_an_interrupt_keeps_what_was_done():
+    """on_checkpoint sees each checkpoint as it happens (the CLI streams the log from it); Ctrl-C
+    (KeyboardInterrupt) in the middle of training keeps the checkpoints and the parameters after
+    the last complete epoch."""
+    from nn7.train import TrainingInterrupted
+
+    seen = []
+    full = train("case3", TrainSettings(epochs=6, every=2), seed=1)
+    ref = train("case3", TrainSettings(epochs=4, every=2), seed=1)
+
+    def stop_after_two(cp):
+        seen.append(cp.log_line())
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    data_rng, init_rng = streams(1)
+    loader, params = DataLoader.book(rng=data_rng), make_params("case3", init_rng)
+    with pytest.raises(TrainingInterrupted) as err:
+        fit(params, loader, TrainSettings(epochs=6, every=2), on_checkpoint=stop_after_two)
+    assert seen == full.log_lines()[:2]
+    partial = err.value.result
+    assert err.value.completed_epochs == 4 and partial.history.iteration.tolist() == [50, 100]
+    assert all(np.array_equal(a, b) for a, b in zip(partial.params.arrays(), ref.params.arrays()))
+
+
 def test_same_seed_same_bytes():
     a, b = train("random", TrainSettings(epochs=3), seed=9), train("random", TrainSettings(epochs=3), seed=9)
     assert a.log_lines() == b.log_lines()
@@ -238,7 +266,7 @@ def test_same_seed_same_bytes():
 @pytest.mark.parametrize("case", ["case1", "case2"])
 def test_traces_reproduce_the_books_printed_numbers(case):
     """Started from the book's initialisation, with samples carrying the labels it printed and
-    lr 0.1, every printed number is reproduced within 1.5e-4 (the book truncates), except the
+    lr 0.1, every printed number is reproduced within BOOK_PRINT (the book truncates), except the
     one printing slip: W1 in case 2's second iteration, printed 0.0007 for 0.00007."""
     steps = experiments.run_trace(f"trace-{case}")
     slips = []
@@ -246,7 +274,7 @@ def test_traces_reproduce_the_books_printed_numbers(case):
         ours = step.as_dict()
         assert set(printed) == set(ours)
         for name, value in printed.items():
-            if not np.allclose(ours[name], value, rtol=0, atol=1.5e-4):
+            if not np.allclose(ours[name], value, rtol=0, atol=BOOK_PRINT):
                 slips.append((k, name))
     expected = [(2, "W1")] if case == "case2" else []
     assert slips == expected
@@ -266,7 +294,16 @@ def test_trace_printout_layout():
     assert lines[0] == "----迭代 1----" and lines[1].startswith("前向: Z1=[[0. 0.]],")
     assert lines[2].startswith("反向: dZ2=[[-0.5459]],")
     assert lines[4].lstrip().startswith("W1=[[0. 0.]],") and "B1=[[0. 0.]]," in lines[4]  # not B2 (book's slip)
-    assert fmt(np.array([[6.9882e-05, 6.9882e-05]])) == "[[6.9882e-05 6.9882e-05]]"
+    assert array_line(np.array([[6.9882e-05, 6.9882e-05]]), TRACE_PRECISION) == "[[6.9882e-05 6.9882e-05]]"
+
+
+def test_one_array_formatter_never_wraps():
+    """The log's W1 of 8 hidden units stays on one line (NumPy would wrap it at 75 columns)."""
+    w = np.linspace(-3.123456789, 2.987654321, 8).reshape(1, 8)
+    line = array_line(w)
+    assert "\n" not in line and len(line) > 75 and line.startswith("[[-3.12345679 ")
+    assert np.allclose([float(v) for v in line.strip("[]").split()], w[0], atol=1e-8)
+    assert array_line(np.zeros((2, 1))) == "[[0.] [0.]]"
 
 
 def test_trace_leaves_the_start_unchanged():

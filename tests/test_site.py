@@ -53,11 +53,11 @@ def test_strict_build_has_no_warnings(built_site):
     assert not re.findall(r"^WARNING\s+-.*$", log, re.M), log
 
 
-def test_no_snippet_marker_or_placeholder_left(built_site):
+def test_no_snippet_marker_or_template_left(built_site):
     for page in pages(built_site):
         raw = page.read_text(encoding="utf-8")
         assert "--8<--" not in raw, f"{page}: an unexpanded snippet"
-        assert not re.search(r"\{\{\s*[A-Za-z0-9_.\-]+\s*\}\}", raw), f"{page}: an unfilled placeholder"
+        assert "{{" not in raw and "{%" not in raw, f"{page}: an unfilled template"
 
 
 def test_every_image_exists_and_is_a_valid_png(built_site):
@@ -123,18 +123,40 @@ def test_no_external_scripts_styles_or_fonts(built_site):
     assert not offenders, "\n".join(offenders)
 
 
-def test_the_77_page_has_the_six_figures_with_numbers_captions_and_alt_text(built_site):
+def test_figures_are_the_registrys_numbered_with_alt_text_and_data(built_site):
+    """The 7.7 page shows the figures of the cases the registry puts on it, in order, numbered
+    图 7.7.1, 7.7.2, …; each has an alt text and a 下载数据 link to the CSV of what it draws."""
+    expected = [f for c in experiments.page_cases(experiments.PAGE) for f in (c.figures or ())]
     page = built_site / "ch7" / "7.7" / "index.html"
     raw = page.read_text(encoding="utf-8")
-    figures = re.findall(r"<figure[^>]*>(.*?)</figure>", raw, re.S)
-    names = [re.search(r'src="[^"]*img/([^"]+)"', f).group(1) for f in figures]
-    assert names == ["init_0_0_b0.png", "init_0_0_b0_result.png", "init_0_1.png", "init_0_1_result.png",
-                     "init_1_n.png", "init_1_n_result.png"]
-    for k, f in enumerate(figures, start=1):
-        alt = re.search(r'alt="([^"]*)"', f).group(1)
+    figures = re.findall(r"<figure[^>]*>(.*?)</figure>\s*(<p[^>]*>.*?</p>)?", raw, re.S)
+    names = [re.search(r'src="[^"]*img/([^"]+)"', f).group(1) for f, _ in figures]
+    assert names == expected
+    for k, (f, after) in enumerate(figures, start=1):
+        alt = htmllib.unescape(re.search(r'alt="([^"]*)"', f).group(1))
         assert len(alt) > 10, f"figure {k}: alt text too short: {alt!r}"
         caption = htmllib.unescape(re.sub(r"<[^>]+>", "", re.search(r"<figcaption>(.*?)</figcaption>", f, re.S).group(1)))
         assert caption.strip().startswith(f"图 7.7.{k} "), caption
+        stem = names[k - 1].rsplit(".", 1)[0]
+        assert f'href="../data/{stem}.csv"' in after and "下载数据" in after, f"figure {k}: no 下载数据 link"
+        assert (page.parent.parent / "data" / f"{stem}.csv").is_file()
+
+
+def test_numbers_in_alt_texts_and_captions_come_from_runs():
+    """No number is typed into an alt text or a caption: each is a {{ value }}. Not numbers in
+    this sense: figure and formula numbers (图 7.7.1, 式 7.4.6), names (W1, R²) and the
+    initial values 0 and 1 that name an initialisation (“初始化全为 0”, `W1=0 或 1`)."""
+    typed = []
+    for md in sorted((ROOT / "docs").rglob("*.md")):
+        text = md.read_text(encoding="utf-8")
+        spots = re.findall(r"!\[([^\]]*)\]\(", text) + re.findall(r"/// caption\n(.*?)\n///", text, re.S)
+        for spot in spots:
+            bare = re.sub(r"\{\{.*?\}\}", "", spot)
+            bare = re.sub(r"[图式]\s?\d+(\.\d+)+|7\.\d+\.\d+|[A-Za-z]+\d+|R²", "", bare)
+            bare = re.sub(r"`[^`]*`", "", bare)  # code such as `W1=0 或 1` names a setting of the book
+            typed += [f"{md.relative_to(ROOT)}: {n!r} in {spot!r}" for n in re.findall(r"\d+(?:\.\d+)?", bare)
+                      if n not in ("0", "1")]
+    assert not typed, "numbers typed by hand:\n" + "\n".join(typed)
 
 
 def test_the_77_page_shows_both_traces_with_the_books_numbers(built_site):
@@ -182,24 +204,19 @@ def test_math_on_the_77_page_is_mathml(built_site):
     assert raw.count("<math") == source.count("$") // 2 >= 9 and "\\mathbf" not in text_of(built_site / "ch7" / "7.7" / "index.html")
 
 
-def test_search_index_finds_chinese_words(built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["zh"]
-    for word in ("初始化", "反向传播", "权重矩阵", "对称"):
-        hits = {d["location"].split("#")[0] for d in index["docs"]
-                if re.search(rf"(^|[\s\u200b]){word}($|[\s\u200b])", d["text"] + " " + d["title"])}
-        assert hits, f"no page in the index has the word {word}"
-        if word == "初始化":
-            assert "ch7/7.7/" in hits
+def test_downloads_are_the_snippet_files_the_executed_notebook_and_an_archive(built_site):
+    import zipfile
 
-
-def test_downloads_are_the_snippet_files_and_the_notebook(built_site):
     for src in (ROOT / "snippets").rglob("*.py"):
         rel = src.relative_to(ROOT / "snippets")
         assert (built_site / "downloads" / rel).read_bytes() == src.read_bytes(), rel
     assert (built_site / "downloads" / "train7.txt").is_file()
-    notebook = built_site / "ch7" / "notebook" / "notebook.ipynb"
-    assert json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    with zipfile.ZipFile(built_site / "downloads" / build.CODE_ARCHIVE) as z:
+        names = set(z.namelist())
+    assert {f"nn7-7.7/{p.relative_to(ROOT / 'snippets').as_posix()}" for p in (ROOT / "snippets").rglob("*.py")} <= names
+    notebook = json.loads((built_site / "ch7" / "notebook" / "notebook.ipynb").read_text(encoding="utf-8"))
+    outputs = [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert outputs and any("image/png" in o.get("data", {}) for o in outputs), "the download is not the executed notebook"
     page = (built_site / "ch7" / "notebook" / "index.html").read_text(encoding="utf-8")
     assert "data:image/png;base64" in page, "the notebook page shows no executed figure"
     assert '<a href="notebook.ipynb"' in page and "download" in page, "no download button on the notebook page"
@@ -216,7 +233,7 @@ def test_reader_features(built_site):
 
 def test_sweep_page_states_the_condition_from_the_run(built_site, generated):
     text = text_of(built_site / "ch7" / "sweep" / "index.html")
-    summary = json.loads((generated.out / "results" / "sweep.json").read_text(encoding="utf-8"))["summary"]
+    summary = generated.values["sweep"]["summary"]
     assert f"{summary['broken']['combos']} 种，{summary['broken']['combos_training']} 种训练成功" in text
     assert "在本次扫描中成立" in text
 
@@ -241,20 +258,58 @@ def test_two_builds_from_a_clean_cache_give_identical_bytes(tmp_path, generated)
 
 
 def test_only_dependent_experiments_rerun(tmp_path, generated):
-    """Editing prose re-runs nothing; editing a snippet re-runs only the experiments whose
-    definition names it."""
+    """Editing prose re-runs nothing; editing a snippet re-runs only the jobs that depend on it
+    (the registry says which)."""
     root = tmp_path / "repo"
-    shutil.copytree(ROOT / "snippets", root / "snippets")
-    shutil.copytree(ROOT / "docs", root / "docs")
+    for part in ("snippets", "docs", "bench"):
+        shutil.copytree(ROOT / part, root / part)
     out = root / "build" / "generated"
     shutil.copytree(generated.out, out)
 
     def ran():
         return {o.name for o in build.generate(root, out=out, log=lambda line: None).outcomes if o.ran}
 
+    def dependents(rel):
+        return {j.name for j in build.jobs(root) if rel in j.depends}
+
     (root / "docs" / "ch7" / "7.7.md").write_text("# changed prose\n", encoding="utf-8")
-    (root / "snippets" / "H7_5_Train.py").open("a").write("# an edit no page experiment depends on\n")
     assert ran() == set()
+    (root / "snippets" / "H7_5_Train.py").open("a").write("# an edit no page experiment depends on\n")
+    assert ran() == dependents("snippets/H7_5_Train.py") == {"archive"}
     (root / "snippets" / experiments.SCRIPT).open("a").write("# an edit\n")
-    expected = {f"case:{n}" for n in experiments.PAGE_CASES} | {f"trace:{n}" for n in experiments.TRACES}
+    expected = dependents(f"snippets/{experiments.SCRIPT}")
+    assert {f"case:{c.name}" for c in experiments.page_cases()} <= expected
     assert ran() == expected
+
+
+def test_a_damaged_cache_entry_is_run_again(tmp_path, generated):
+    """An output that is missing, truncated or edited by hand is not trusted: its job runs
+    again and the output gets its right bytes back."""
+    out = tmp_path / "out"
+    shutil.copytree(generated.out, out)
+    figure = out / "img" / experiments.CASES["case1"].figures[0]
+    printout = out / "printouts" / "case3.txt"
+    glue = out / "glue" / "trace_trace-case2.json"
+    right = {p: p.read_bytes() for p in (figure, printout, glue)}
+    figure.write_bytes(right[figure][:100])  # truncated
+    printout.write_text(right[printout].decode().replace("W1", "W9"), encoding="utf-8")  # edited
+    glue.unlink()  # missing
+    ran = {o.name for o in build.generate(ROOT, out=out, log=lambda line: None).outcomes if o.ran}
+    assert ran == {"case:case1", "case:case3", "trace:trace-case2"}
+    assert all(p.read_bytes() == data for p, data in right.items())
+
+
+def test_files_no_job_made_are_removed(tmp_path, generated):
+    """A leftover (a removed case's figure, a killed build's temporary file) is removed, so the
+    folder holds exactly what a clean build would."""
+    out = tmp_path / "out"
+    shutil.copytree(generated.out, out)
+    (out / "img" / "old_case.png").write_bytes(b"stale")
+    (out / "printouts" / ".case1.txt.tmp123").write_bytes(b"half")
+    build.generate(ROOT, out=out, log=lambda line: None)
+    assert not (out / "img" / "old_case.png").exists() and not (out / "printouts" / ".case1.txt.tmp123").exists()
+    assert _tree(out) == _tree(generated.out)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

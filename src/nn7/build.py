@@ -464,22 +464,28 @@ def generate(root: str | Path = ".", out: str | Path | None = None, log: Callabl
         return Report(out, {}, [], outcomes, base)
     _prune(out, keep)
     values = {**static_values(root), **glue}
-    published = _published(root, out, sorted(keep))
+    published = _published(root, sorted(keep))
     write(out / SITE_MANIFEST, _json({"values": values, "published": published}))
-    return Report(out, values, [(site, Path(path)) for site, path in published], outcomes, base)
+    return Report(out, values, _resolve(published, root, out), outcomes, base)
 
 
-def _published(root: Path, out: Path, files: list[str]) -> list[list[str]]:
-    """[site path, file] of every output the site publishes, and of every snippet file
-    (readers download them as they are)."""
+def _published(root: Path, files: list[str]) -> list[list[str]]:
+    """[site path, "generated" or "snippets", path relative to it] of every output the site
+    publishes, and of every snippet file (readers download them as they are)."""
     items = []
     for rel in files:
         top, _, rest = rel.partition("/")
         if top in PUBLISH and rest:
-            items.append([f"{PUBLISH[top]}/{rest}".lstrip("/"), str(out / rel)])
+            items.append([f"{PUBLISH[top]}/{rest}".lstrip("/"), "generated", rel])
     snippets = root / SNIPPETS
-    items += [[f"downloads/{p.relative_to(snippets).as_posix()}", str(p)] for p in sorted(snippets.rglob("*.py"))]
+    items += [[f"downloads/{rel}", "snippets", rel]
+              for rel in sorted(p.relative_to(snippets).as_posix() for p in snippets.rglob("*.py"))]
     return items
+
+
+def _resolve(published: list[list[str]], root: Path, out: Path) -> list[tuple[str, Path]]:
+    bases = {"generated": out, "snippets": root / SNIPPETS}
+    return [(site, bases[base] / rel) for site, base, rel in published]
 
 
 def read_site(root: str | Path, out: str | Path | None = None) -> Report:
@@ -490,7 +496,7 @@ def read_site(root: str | Path, out: str | Path | None = None) -> Report:
         data = json.loads((out / SITE_MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise BuildError(f"{out / SITE_MANIFEST}: no complete generation ({err}); run `python -m nn7 build`") from None
-    return Report(out, data["values"], [(site, Path(path)) for site, path in data["published"]])
+    return Report(out, data["values"], _resolve(data["published"], root, out))
 
 
 # ---------------------------------------------------------------- in a fresh process

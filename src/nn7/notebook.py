@@ -1,8 +1,8 @@
 """Execute the site's notebook: the page and its download show it with its outputs.
 
-The kernel talks to this process over local IPC sockets (not TCP), and nothing of the run
-(timings, dates) is recorded in the notebook, so the same notebook and code give the same
-bytes. A failing cell is one error naming the notebook, the cell and its exception.
+The kernel talks to this process over local IPC sockets (not TCP); nothing of the run
+(timings, dates) is recorded in the notebook and a cell's printed text is one output however
+the kernel happened to flush it, so the same notebook and code give the same bytes. A failing cell is one error naming the notebook, the cell and its exception.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def execute(path: Path, workdir: Path | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="nn7-notebook-") as tmp:
         ipc = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(tmp) / "kernel")}})
         client = NotebookClient(nb, config=ipc, kernel_name="python3", timeout=TIMEOUT_S, allow_errors=False,
-                                record_timing=False, resources={"metadata": {"path": str(workdir or tmp)}})
+                                record_timing=False, coalesce_streams=True,
+                                resources={"metadata": {"path": str(workdir or tmp)}})
         try:
             client.execute()
         except CellExecutionError as err:
