@@ -83,13 +83,15 @@ class JsModules:
         self.folder = folder
         self.server = StaticServer(folder)
         self.context = browser.new_context(service_workers="block")
+        # the page that imports the modules: made up here, so nothing is written into `folder`
+        blank = "<!doctype html><meta charset=utf-8><title>js</title><link rel=icon href=data:,>\n"
+        self.context.route(self.server.url + "__nn7_blank__.html",
+                           lambda route: route.fulfill(body=blank, content_type="text/html; charset=utf-8"))
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
-        (folder / "__blank.html").write_text("<!doctype html><meta charset=utf-8><title>js</title>\n",
-                                             encoding="utf-8")
-        self.page.goto(self.server.url + "__blank.html")
+        self.page.goto(self.server.url + "__nn7_blank__.html")
 
     def call(self, module: str, function: str, *args):
         script = """async ([module, fn, args]) => {
