@@ -33,33 +33,71 @@ def generate_book_data() -> bytes:
     return out.getvalue()
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # not str.splitlines: form feeds etc. must not shift line numbers
+_SEPARATOR = re.compile(r"\s*,\s*|\s+")
+_SPACED_DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+(?:[eE][-+]?\d+)?")  # 6,77 between spaces or semicolons
+_LEADING_ZERO = re.compile(r"0\d+")  # 3,01: no program writes the number 01
+
+
+def _columns(n: int) -> str:
+    return f"{n} column" if n == 1 else f"{n} columns"
+
+
+def _looks_like_decimal_commas(line: str) -> bool:
+    fields = [f for f in re.split(r"[\s;]+", line) if f]
+    if ";" in line or len(fields) > 1:  # separated by spaces or semicolons: a comma inside a number
+        return any(_SPACED_DECIMAL_COMMA.fullmatch(f) for f in fields)
+    cells = line.split(",")
+    return len(cells) > 1 and any(_LEADING_ZERO.fullmatch(c.strip()) for c in cells[1:])
+
+
+def _number(cell: str) -> float | None:
+    if "_" in cell:  # float() would take 1_000
+        return None
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
 def parse_samples(text: str, source: str = "<data>") -> np.ndarray:
     """Parse ``text`` (whitespace- or comma-separated numbers, ``#`` comments) into an
-    (n, k) float array; the last column is the label. Errors name ``source`` and the line."""
+    (n, k) float array; the last column is the label, the columns before it are the
+    features. Errors name ``source`` and the line. A UTF-8 byte-order mark is skipped;
+    decimal commas (``6,77``) and a header line that is not a ``#`` comment are errors that
+    say so."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     rows: list[list[float]] = []
     width = None
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(_LINE_BREAK.split(text), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        cells = [c for c in re.split(r"[,\s]+", line) if c]
+        where = f"{source}:{lineno}"
+        if _looks_like_decimal_commas(line):
+            raise Nn7Error(f"{where}: looks like decimal commas: use '.' as the decimal point")
+        cells = _SEPARATOR.split(line)
+        numbers = [_number(c) for c in cells]
+        if width is None and all(v is None for v in numbers) and any(c.isalpha() for c in line):
+            shown = line if len(line) <= 40 else line[:39] + "…"
+            raise Nn7Error(f"{where}: looks like a header line ({shown!r}), not numbers: "
+                           "start it with '#' to make it a comment, or delete it")
         values = []
-        for col, cell in enumerate(cells, start=1):
-            try:
-                value = float(cell)
-            except ValueError:
-                raise Nn7Error(f"{source}:{lineno}: column {col} is not a number: {cell!r}") from None
+        for col, (cell, value) in enumerate(zip(cells, numbers), start=1):
+            if not cell:
+                raise Nn7Error(f"{where}: column {col} is empty (two commas in a row, or a comma at the end?)")
+            if value is None:
+                raise Nn7Error(f"{where}: column {col} is not a number: {cell!r}")
             if not math.isfinite(value):
-                raise Nn7Error(f"{source}:{lineno}: column {col} is not a finite number: {cell!r}")
+                raise Nn7Error(f"{where}: column {col} is not a finite number: {cell!r}")
             values.append(value)
         if width is None:
-            width = len(values)
+            width, first = len(values), lineno
             if width < 2:
-                raise Nn7Error(
-                    f"{source}:{lineno}: found 1 column; need at least 2 (features, then the label)"
-                )
+                raise Nn7Error(f"{where}: found 1 column; need at least 2 (features, then the label)")
         elif len(values) != width:
-            raise Nn7Error(f"{source}:{lineno}: found {len(values)} columns, expected {width}")
+            raise Nn7Error(f"{where}: found {_columns(len(values))}, expected {width} as on line {first}")
         rows.append(values)
     if not rows:
         raise Nn7Error(f"{source}: no samples (every line is empty or a # comment)")
@@ -67,18 +105,25 @@ def parse_samples(text: str, source: str = "<data>") -> np.ndarray:
 
 
 def read_samples(path: str | Path) -> np.ndarray:
-    """Read a data file; see :func:`parse_samples`."""
+    """Read a data file (UTF-8, with or without a byte-order mark); see :func:`parse_samples`."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise Nn7Error(f"{path}: no such file") from None
     except IsADirectoryError:
         raise Nn7Error(f"{path}: is a directory, not a data file") from None
-    except UnicodeDecodeError as err:
-        raise Nn7Error(f"{path}: not a text file ({err.reason} at byte {err.start})") from None
+    except PermissionError:
+        raise Nn7Error(f"{path}: cannot read it: permission denied") from None
     except OSError as err:
-        raise Nn7Error(f"{path}: cannot read ({err.strerror})") from None
+        raise Nn7Error(f"{path}: cannot read it ({err.strerror or err})") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Nn7Error(f"{path}: is UTF-16 text; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise Nn7Error(f"{path}:{line}: not a UTF-8 text file ({err.reason} at byte {err.start})") from None
     return parse_samples(text, str(path))
 
 
@@ -90,6 +135,17 @@ def _book_samples() -> np.ndarray:
 def book_samples() -> np.ndarray:
     """The book's 1000 samples as a (1000, 2) array (a fresh copy)."""
     return _book_samples().copy()
+
+
+def split_sizes(n: int) -> tuple[int, int]:
+    """(training, validation) sizes of ``n`` samples: the first 80 % train, the rest validate."""
+    n_train = int(n * TRAIN_FRACTION)
+    return n_train, n - n_train
+
+
+def book_split() -> tuple[int, int]:
+    """(training, validation) sizes of the book's data: (800, 200)."""
+    return split_sizes(len(_book_samples()))
 
 
 class MinMaxScaler:
@@ -132,8 +188,8 @@ class DataLoader:
         if not np.isfinite(samples).all():
             raise Nn7Error(f"{source}: contains NaN or infinite values")
         n = samples.shape[0]
-        n_train = int(n * TRAIN_FRACTION)
-        if min(n_train, n - n_train) < MIN_PER_SET:
+        n_train, n_val = split_sizes(n)
+        if min(n_train, n_val) < MIN_PER_SET:
             raise Nn7Error(
                 f"{source}: {n} samples are too few for an 80/20 train/validation split "
                 f"(need at least {MIN_PER_SET} in each set, i.e. 10 samples)"

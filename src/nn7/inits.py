@@ -43,25 +43,37 @@ class InitSpec:
 
     @classmethod
     def parse(cls, text: str) -> "InitSpec":
-        """A preset name or ``NAME=KIND,…``; a bad spec is an error listing the valid names."""
+        """A preset name or ``NAME=KIND,…``; a bad spec is an error listing the valid names.
+
+        Case does not matter (``Case3``, ``w1=N``) and spaces around ``=`` and ``,`` are allowed."""
+        import difflib
+
+        original = " ".join(text.split())
         text = text.strip()
-        if text in PRESETS:
-            text = PRESETS[text]
+        if text.lower() in PRESETS:
+            text = PRESETS[text.lower()]
         valid = (f"use a preset ({', '.join(PRESETS)}) or NAME=KIND pairs such as "
                  f"W1=normal,B2=ones with NAME in {'/'.join(PARAM_NAMES)} and KIND in "
                  f"{'/'.join(KINDS)} (or 0/1/n)")
+        if not text:
+            raise Nn7Error(f"empty initialisation: {valid}")
         if "=" not in text:
-            raise Nn7Error(f"unknown initialisation {text!r}: {valid}")
+            close = difflib.get_close_matches(text.lower(), list(PRESETS), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise Nn7Error(f"unknown initialisation {original!r}: {hint}{valid}")
         kinds: dict[str, str] = {}
         for part in text.split(","):
             name, sep, kind = (s.strip() for s in part.partition("="))
+            typed, name, kind = kind, name.upper(), kind.lower()
+            if not part.strip():
+                raise Nn7Error(f"empty item in initialisation {original!r} (two commas in a row?): {valid}")
             if not sep or name not in PARAM_NAMES:
-                raise Nn7Error(f"bad initialisation item {part.strip()!r}: {valid}")
+                raise Nn7Error(f"bad initialisation item {' '.join(part.split())!r}: {valid}")
             kind = SHORT.get(kind, kind)
             if kind not in KINDS:
-                raise Nn7Error(f"unknown initialisation {kind!r} for {name}: {valid}")
+                raise Nn7Error(f"unknown initialisation {' '.join(typed.split())!r} for {name}: {valid}")
             if name in kinds:
-                raise Nn7Error(f"{name} is given twice in initialisation {text!r}")
+                raise Nn7Error(f"{name} is given twice in initialisation {original!r}")
             kinds[name] = kind
         return cls(**kinds)
 

@@ -494,6 +494,20 @@ export function train(opts = {}) {
   return t.result();
 }
 
+/**
+ * Predictions in original units (房屋均价) for inputs in original units (年), scaled in and
+ * un-scaled out, as nn7.train.TrainResult.predict; `params` are flat (trainer.params()).
+ */
+export function predict(params, xs) {
+  const n = params.W1.length;
+  return Array.from(xs, (x0) => {
+    const x = X_SCALER.scale(x0);
+    let z2 = 0;
+    for (let j = 0; j < n; j++) z2 += tanh(x * params.W1[j] + params.B1[j]) * params.W2[j]; // (7.4.1)–(7.4.3)
+    return Y_SCALER.unscale(z2 + params.B2[0]);
+  });
+}
+
 /** The book's log line of one checkpoint (nn7.train.Checkpoint.log_line). */
 export function logLine(epoch, iteration, trainLoss, trainAcc, valLoss, valAcc) {
   return `轮数 ${epoch}, 迭代 ${iteration}, 训练集: loss ${pyFixed(trainLoss, 6)}, accu ${pyFixed(trainAcc, 4)}, ` +

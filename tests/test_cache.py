@@ -1,0 +1,76 @@
+"""The build cache can only hold what the current code produced: a build killed at any moment,
+followed by a build, gives a clean build's bytes; the generating process runs the code that
+is on disk (never a stale bytecode cache)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from repo_copy import copy_repo, env_for, nn7_build, tree
+
+# Where the builds are killed, in order, each on what the previous killed build left: after the
+# N-th file written (a complete file, its job's manifest not yet written) or in the middle of the
+# N-th write (a temporary file half written). Then one build is killed by SIGKILL at a moment
+# that depends on the machine's speed, and a last build runs to the end.
+KILLS = [("NN7_BUILD_CRASH_AFTER", 1), ("NN7_BUILD_CRASH_MIDWRITE", 2), ("NN7_BUILD_CRASH_AFTER", 7),
+         ("NN7_BUILD_CRASH_MIDWRITE", 9), ("NN7_BUILD_CRASH_AFTER", 16), ("NN7_BUILD_CRASH_MIDWRITE", 4)]
+
+
+def test_killed_builds_then_a_build_give_a_clean_builds_bytes(tmp_path, generated):
+    root = copy_repo(tmp_path / "repo")
+    out = root / "build" / "generated"
+    states = []
+    for var, n in KILLS:
+        proc = nn7_build(root, **{var: str(n)})
+        assert proc.returncode == 137, f"{var}={n}: the build was not killed ({proc.returncode}): {proc.stderr[-500:]}"
+        states.append(len(tree(out)) if out.is_dir() else 0)
+    # a real kill -9, a second into a build
+    p = subprocess.Popen([sys.executable, "-c", _bootstrap(), str(root)], cwd=root, env=env_for(root),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=30)
+    proc = nn7_build(root)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "ran" in proc.stderr  # the last build finished what the killed ones left
+    ours, clean = tree(out), tree(generated.out)
+    assert sorted(ours) == sorted(clean), f"files differ: extra {sorted(set(ours) - set(clean))}, " \
+                                          f"missing {sorted(set(clean) - set(ours))}"
+    different = [rel for rel in ours if ours[rel] != clean[rel]]
+    assert not different, f"different bytes after killed builds: {different}"
+    assert states[-1] > 0, "the killed builds wrote nothing: the kill points are too early to test anything"
+
+
+def _bootstrap() -> str:
+    from nn7 import build
+
+    return build._BOOTSTRAP
+
+
+def test_the_build_process_runs_the_code_on_disk_not_a_stale_bytecode_cache(tmp_path, generated):
+    """An edit that keeps a module's size, saved within the same second as the bytecode cache
+    Python wrote for it, still takes effect (Python alone would run the cached old code)."""
+    import py_compile
+
+    root = copy_repo(tmp_path / "repo", generated.out)
+    train = root / "src" / "nn7" / "train.py"
+    py_compile.compile(str(train), doraise=True)  # a bytecode cache of the current train.py
+    pyc = next((root / "src" / "nn7" / "__pycache__").glob("train.*.pyc"))
+    stat = train.stat()
+    text = train.read_text(encoding="utf-8")
+    assert "训练集: loss" in text
+    edited = text.replace("训练集: loss", "训练集: LOSS")  # same size in bytes
+    assert len(edited.encode()) == len(text.encode())
+    train.write_text(edited, encoding="utf-8")
+    os.utime(train, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same second, same size: the cache looks valid
+    assert pyc.is_file()
+    proc = nn7_build(root)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    printout = (root / "build" / "generated" / "printouts" / "case1.txt").read_text(encoding="utf-8")
+    assert "训练集: LOSS" in printout and "训练集: loss" not in printout

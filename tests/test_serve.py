@@ -1,0 +1,147 @@
+"""`make serve` never publishes stale results: with a real `mkdocs serve` running on a copy of
+the repository, edit nn7's code (the log format), add a case with a printout and a figure
+(registry + page) and edit a snippet; without a restart, the served site and build/generated/
+equal a clean build of the edited sources, byte for byte."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from repo_copy import copy_repo, env_for, tree
+
+pytestmark = [pytest.mark.site]
+
+NEW_CASE = '''    Case("case4", "random", figures=("init_n_n.png", "init_n_n_result.png")),
+'''
+NEW_PAGE_PART = '''
+## 测试：情况四
+
+<!-- nn7:printout case4 -->
+```text
+--8<-- "printouts/case4.txt"
+```
+
+验证集 R² 为 {{ case4.final.val_r2 | fixed(4) }}。
+
+![情况四的训练曲线，验证集 R² 为 {{ case4.final.val_r2 | fixed(3) }}](img/init_n_n.png)
+/// caption
+图 7.7.7 情况四的训练情况
+///
+
+![情况四的拟合](img/init_n_n_result.png)
+/// caption
+图 7.7.8 情况四的拟合情况
+///
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.read()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _wait(cond, timeout, what, proc, log):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (value := cond()):
+            return value
+        if proc.poll() is not None:
+            pytest.fail(f"mkdocs serve exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}:\n{log.read_text()[-3000:]}")
+
+
+LIVERELOAD = re.compile(rb'<script>\s*var livereload\s*=.*?</script>', re.S)
+
+
+def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
+    root = copy_repo(tmp_path / "repo", generated.out)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = env_for(root, NN7_SITE_URL=url)
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as logf:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"],
+                                cwd=root, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait(lambda: _get(url + "ch7/7.7/"), 240, "the site to be served", proc, log)
+        start = log.stat().st_size
+        # 1. nn7's code: the log format; 2. a new case in the registry and on the page; 3. a snippet
+        train = root / "src" / "nn7" / "train.py"
+        train.write_text(train.read_text(encoding="utf-8").replace("验证集: loss", "验证集: 误差"), encoding="utf-8")
+        exp = root / "src" / "nn7" / "experiments.py"
+        text = exp.read_text(encoding="utf-8")
+        anchor = '    Case("h7_5"'
+        exp.write_text(text.replace(anchor, NEW_CASE + anchor, 1), encoding="utf-8")
+        page = root / "docs" / "ch7" / "7.7.md"
+        page.write_text(page.read_text(encoding="utf-8") + NEW_PAGE_PART, encoding="utf-8")
+        snippet = root / "snippets" / "H7_8_Train_Init_0.py"
+        snippet.write_text(snippet.read_text(encoding="utf-8").replace("# the one random group", "# the random group"),
+                           encoding="utf-8")
+
+        def rebuilt():
+            tail = log.read_bytes()[start:]
+            if b"An error happened during the rebuild" in tail:
+                pytest.fail("the rebuild failed:\n" + tail.decode("utf-8", "replace")[-3000:])
+            html = _get(url + "ch7/7.7/") or b""
+            done = tail.count(b"Reloading browsers")
+            return done and "情况四".encode() in html and "验证集: 误差".encode() in html
+
+        _wait(rebuilt, 400, "the edits to appear on the served page", proc, log)
+        time.sleep(3)  # a rebuild for a change that arrived late would show up in the log now
+        _wait(lambda: b"Building documentation" not in log.read_bytes()[-400:] or None, 400, "the last rebuild", proc, log)
+        errors = [ln for ln in log.read_text(encoding="utf-8").splitlines() if "ERROR" in ln or "Traceback" in ln]
+        assert not errors, "\n".join(errors)
+
+        # a clean build of the edited sources, into a separate copy with no build outputs
+        clean = tmp_path / "clean"
+        for part in ("src", "snippets", "docs", "hooks", "overrides", "bench", "tools", "tests"):
+            if (root / part).exists():
+                shutil.copytree(root / part, clean / part, ignore=shutil.ignore_patterns("__pycache__"))
+        for name in ("mkdocs.yml", "pyproject.toml"):
+            shutil.copy(root / name, clean / name)
+        built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(clean / "site")],
+                               cwd=clean, env=env_for(clean, NN7_SITE_URL=url), capture_output=True, text=True, timeout=900)
+        assert built.returncode == 0, built.stderr[-3000:]
+
+        served_generated, clean_generated = tree(root / "build" / "generated"), tree(clean / "build" / "generated")
+        assert sorted(served_generated) == sorted(clean_generated)
+        assert [k for k in served_generated if served_generated[k] != clean_generated[k]] == []
+        assert "img/init_n_n.png" in served_generated and "printouts/case4.txt" in served_generated
+
+        differ = []
+        for rel, data in tree(clean / "site").items():
+            if rel.endswith(".gz"):
+                continue  # sitemap.xml.gz: compressed with the time of the build
+            served = _get(url + rel)
+            if rel.endswith(".html") and served is not None:
+                served = LIVERELOAD.sub(b"", served)
+            if served != data:
+                differ.append(rel)
+        assert not differ, f"served files that differ from a clean build: {differ[:20]}"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
