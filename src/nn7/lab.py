@@ -45,12 +45,9 @@ def book_module() -> str:
 
 def lab_files() -> dict[str, bytes]:
     """The generated files, by their path under the build's output folder."""
-    files = {"lab/book.js": book_module().encode()}
-    try:  # (transitional while the engine is being written)
-        from .ziggurat import js_module
-    except ImportError:
-        return files
-    return files | {"lab/ziggurat.js": js_module().encode()}
+    from .ziggurat import js_module
+
+    return {"lab/book.js": book_module().encode(), "lab/ziggurat.js": js_module().encode()}
 
 
 def lab_sizes(root: Path) -> dict:

@@ -1,0 +1,503 @@
+"""NumPy's normal-distribution ziggurat, read off the installed NumPy by probing it.
+
+The lab's JavaScript (``docs/assets/lab/random.js``) reproduces NumPy's random streams bit
+for bit. ``Generator.standard_normal`` uses a 256-layer ziggurat (Marsaglia and Tsang) whose
+constant tables are compiled into NumPy; the textbook recurrence does not give the same
+bits, so this module measures them from NumPy's behaviour and writes them as a small ES
+module, ``ziggurat.js`` (:func:`js_module`), that random.js imports.
+
+How one standard normal is drawn (as observed): one raw 64-bit word ``w`` is split into
+``idx = w & 0xff`` (the layer), bit 8 (the sign) and ``rabs = (w >> 9) & (2**52 - 1)``.
+
+* Fast path: if ``rabs < ki[idx]`` the result is ``±rabs * wi[idx]``.
+* Layer ``idx >= 1`` otherwise: ``x = ±rabs * wi[idx]`` is returned if, for one more
+  uniform ``u`` (the next word's top 53 bits times 2**-53),
+  ``(fi[idx-1] - fi[idx]) * u + fi[idx] < exp(-0.5 * x * x)``; else start again.
+* Layer 0 otherwise, the tail beyond ``r``: draw ``xx = -inv_r * log1p(-u1)`` and
+  ``yy = -log1p(-u2)`` until ``yy + yy > xx * xx``; return ``±(r + xx)``, the sign taken
+  from bit 8 of ``rabs``.
+
+Probing. The state of a ``numpy.random.PCG64`` can be set to anything, and its output
+function (XSL-RR) and step (a 128-bit LCG) are invertible, so a state can be chosen whose
+next raw output is any word we like, and, choosing the increment too, whose next *two*
+outputs are. After one ``standard_normal()`` call the bit generator's state says how many
+raw outputs the call consumed, hence which path it took. So:
+
+* ``wi[idx]``: ``rabs = 1`` returns ``1 * wi[idx]`` exactly.
+* ``ki[idx]``: the smallest ``rabs`` whose call consumes more than one output (a search
+  started from the estimate ``x[idx-1] / x[idx] * 2**52``, where ``x[i] = wi[i] * 2**52``).
+* ``fi[idx]``, ``idx >= 1``: with the second output's uniform ``u = 0`` the test reads
+  ``fi[idx] < exp(-0.5 x²)``; pick the largest ``rabs`` it accepts (``e = exp(-0.5 x²)`` just
+  above ``fi[idx]``), then search the smallest ``u = k * 2**-53`` it rejects. Only one double
+  ``fi[idx]`` (near the estimate ``exp(-0.5 x[idx]²)``) predicts that threshold ``k``: a step of
+  one ulp in ``fi[idx]`` moves ``k`` by ``2**53 ulp / (fi[idx-1] - fi[idx])``, i.e. many steps.
+* ``fi[0]`` (used only by layer 1, as ``fi[idx-1]``): the same threshold in layer 1 with
+  ``x`` tiny (``exp(-0.5 x²) == 1.0``), where ``u`` is near 1.
+* ``r``: the tail with ``u1 = 0`` gives ``xx = +0`` and returns ``r`` itself.
+* ``inv_r``: the doubles near ``1 / r`` that reproduce NumPy's tail results (value and
+  outputs consumed) for many forced ``u1``. ``r + xx`` rounds away the last bits of ``xx``;
+  if several candidates survive, the one closest to ``1 / r`` is kept and a note says so.
+* The tail calls the C library's ``log1p`` (NumPy links it; Python's ``math.log1p`` is the
+  same function). Implementations differ in the last bit (glibc picks an FMA-contracted
+  build on CPUs with FMA), so the flavour the JavaScript must imitate is recognised on a
+  few inputs that tell the known flavours apart (:data:`LOG1P_FLAVOURS`).
+
+Finally every probe, plus forced slow paths in every layer and a run of ordinary draws,
+is simulated in Python with the measured tables (using ``math.exp``/``math.log1p``, the
+functions NumPy calls) and must give NumPy's values and output counts exactly; otherwise
+:func:`tables` raises.
+
+The JavaScript uses ``Math.exp`` in the layer test; V8's ``exp`` and the C library's differ in
+the last bit for some arguments, which changes a decision only if the left-hand side equals
+one of the two adjacent doubles exactly (about 1e-17 per draw), so it is not imitated.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import math
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["LOG1P_FLAVOURS", "js_module", "simulate_standard_normal", "tables"]
+
+# ------------------------------------------------------------------ PCG64 arithmetic
+
+_MULT = 0x2360ED051FC65DA44385DF649FCCF645  # PCG64's LCG multiplier
+_MASK64 = (1 << 64) - 1
+_MASK128 = (1 << 128) - 1
+_MULT_INV = pow(_MULT, -1, 1 << 128)  # the LCG step is invertible: the multiplier is odd
+_TWO52 = 1 << 52
+_TWO53 = 1 << 53
+_MANTISSA = _TWO52 - 1
+
+
+def _output(state: int) -> int:
+    """XSL-RR 128/64: xor the two halves, rotate right by the top six bits."""
+    hi, lo = state >> 64, state & _MASK64
+    rot = hi >> 58
+    x = hi ^ lo
+    return ((x >> rot) | (x << (64 - rot))) & _MASK64
+
+
+def _preimage(word: int, hi: int = 0) -> int:
+    """A 128-bit state whose output is ``word``: with ``hi < 2**58`` the rotation is 0."""
+    return (hi << 64) | (word ^ hi)
+
+
+def _uniform(word: int) -> float:
+    """next_double: the top 53 bits of a raw word times 2**-53 (exact)."""
+    return (word >> 11) * (1.0 / _TWO53)
+
+
+# ------------------------------------------------------------------ log1p flavours
+
+# Inputs on which the known C-library log1p implementations differ in the last bit, with
+# each flavour's result: "glibc-fma" is glibc's fdlibm-derived log1p (polynomial in Estrin-like
+# groups) as built with FMA contraction, which glibc selects at run time on x86-64 CPUs with
+# FMA; "glibc" the same source without FMA; "fdlibm" the classic Horner evaluation (Node's
+# Math.log1p). The values come from random.js's implementations, which were checked against
+# both glibc 2.36 builds on 2.4 million inputs.
+_LOG1P_PROBES = [  # (x, glibc-fma, glibc, fdlibm) as shortest round-trip decimals
+    ("-0.35344518533525615", "-0.4360972975666746", "-0.43609729756667465", "-0.43609729756667465"),
+    ("-0.3632773283862466", "-0.45142108459286623", "-0.4514210845928663", "-0.45142108459286623"),
+    ("-0.31663244377805", "-0.3807224144958438", "-0.38072241449584376", "-0.38072241449584376"),
+    ("-0.3130409649945516", "-0.37548061735068605", "-0.37548061735068605", "-0.375480617350686"),
+    ("-0.8191814346096724", "-1.7102611516147563", "-1.7102611516147566", "-1.7102611516147563"),
+    ("-0.3021830487750474", "-0.3597984581413821", "-0.3597984581413821", "-0.35979845814138206"),
+    ("-0.36962604320006753", "-0.4614420534746877", "-0.4614420534746877", "-0.46144205347468764"),
+    ("-0.3775918640304342", "-0.4741592342728559", "-0.47415923427285583", "-0.4741592342728559"),
+    ("-0.2866568780294292", "-0.33779273733985", "-0.33779273733985", "-0.33779273733985005"),
+    ("-0.37771741334166653", "-0.4743609700283744", "-0.47436097002837435", "-0.4743609700283744"),
+    ("-0.2922448900641408", "-0.3456571350432365", "-0.34565713504323653", "-0.34565713504323653"),
+    ("-0.247057963626087", "-0.2837670310721936", "-0.28376703107219353", "-0.28376703107219353"),
+]
+LOG1P_FLAVOURS = ("glibc-fma", "glibc", "fdlibm")
+
+
+def _log1p_flavour() -> str:
+    """Which known log1p the C library's (``math.log1p``, what NumPy calls) is, or 'unknown'."""
+    for column, name in enumerate(LOG1P_FLAVOURS, start=1):
+        if all(math.log1p(float(row[0])) == float(row[column]) for row in _LOG1P_PROBES):
+            return name
+    return "unknown"
+
+
+# ------------------------------------------------------------------ the model
+
+
+@dataclass
+class _Tables:
+    ki: list[int]
+    wi: list[float]
+    fi: list[float]
+    r: float
+    inv_r: float
+
+
+def _simulate(t: _Tables, words) -> tuple[float, int] | None:
+    """One standard normal from the raw words ``words`` (an indexable sequence), computed as
+    NumPy does with tables ``t``: (value, words used), or None if ``words`` ran out."""
+    used = 0
+
+    def draw() -> int:
+        nonlocal used
+        used += 1
+        return words[used - 1]
+
+    try:
+        while True:
+            w = draw()
+            idx = w & 0xFF
+            rabs = (w >> 9) & _MANTISSA
+            x = rabs * t.wi[idx]
+            if (w >> 8) & 1:
+                x = -x
+            if rabs < t.ki[idx]:
+                return x, used
+            if idx == 0:
+                while True:
+                    xx = -t.inv_r * math.log1p(-_uniform(draw()))
+                    yy = -math.log1p(-_uniform(draw()))
+                    if yy + yy > xx * xx:
+                        return (-(t.r + xx) if (rabs >> 8) & 1 else t.r + xx), used
+            elif (t.fi[idx - 1] - t.fi[idx]) * _uniform(draw()) + t.fi[idx] < math.exp(-0.5 * x * x):
+                return x, used
+    except IndexError:
+        return None
+
+
+def simulate_standard_normal(words, table: dict | None = None) -> tuple[float, int] | None:
+    """NumPy's ``standard_normal()`` computed in Python from raw PCG64 outputs ``words`` with
+    the probed tables: (value, number of words used), or None if ``words`` is too short."""
+    tab = table or tables()
+    return _simulate(_Tables(tab["ki"], tab["wi"], tab["fi"], tab["r"], tab["inv_r"]), words)
+
+
+# ------------------------------------------------------------------ probing NumPy
+
+
+@dataclass
+class _Observation:
+    value: float
+    words: list[int]  # the raw outputs the call consumed, in order
+
+
+class _Prober:
+    """A NumPy PCG64 Generator whose next raw outputs are chosen before each call."""
+
+    def __init__(self) -> None:
+        self.bitgen = np.random.PCG64(0)
+        self.gen = np.random.Generator(self.bitgen)
+        self.log: list[_Observation] = []
+
+    def normal(self, first: int, second: int | None = None, salt: int = 0) -> _Observation:
+        """standard_normal() with the next raw output ``first`` (and ``second``)."""
+        sa = _preimage(first, salt)  # the state after the first step
+        if second is None:
+            inc = 1
+        else:
+            # the increment makes the second step land on a state whose output is `second`;
+            # it must be odd, so the second state's parity must differ from the first's
+            bit = ((second ^ sa) & 1) ^ 1
+            inc = (_preimage(second, bit) - sa * _MULT) & _MASK128
+        s0 = ((sa - inc) * _MULT_INV) & _MASK128  # one step back
+        self.bitgen.state = {"bit_generator": "PCG64", "state": {"state": s0, "inc": inc},
+                             "has_uint32": 0, "uinteger": 0}
+        value = float(self.gen.standard_normal())
+        end = self.bitgen.state["state"]["state"]
+        words, s = [], s0
+        while s != end:
+            s = (s * _MULT + inc) & _MASK128
+            words.append(_output(s))
+            if len(words) > 10_000:
+                raise RuntimeError("standard_normal() consumed an unexpected number of raw outputs")
+        obs = _Observation(value, words)
+        self.log.append(obs)
+        return obs
+
+
+def _first_true(pred, lo: int, hi: int, guess: int) -> int:
+    """The smallest t in (lo, hi] with pred(t), for pred monotone (False then True), pred(lo)
+    False and pred(hi) True (neither is evaluated); galloping out from ``guess``."""
+    guess = min(max(guess, lo + 1), hi)
+    step = 1
+    if guess < hi:
+        if pred(guess):
+            hi = guess
+            while hi - step > lo:
+                t = hi - step
+                if pred(t):
+                    hi = t
+                    step *= 2
+                else:
+                    lo = t
+                    break
+        else:
+            lo = guess
+            while lo + step < hi:
+                t = lo + step
+                if pred(t):
+                    hi = t
+                    break
+                lo = t
+                step *= 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if pred(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _k_threshold(fi_prev: float, fi: float, e: float) -> int:
+    """The smallest k in [0, 2**53] for which the layer test rejects,
+    ``not ((fi_prev - fi) * (k * 2**-53) + fi < e)``, evaluated in doubles as NumPy does
+    (2**53 stands for "no uniform rejects")."""
+    delta = fi_prev - fi
+
+    def rejects(k: int) -> bool:
+        return not (delta * (k * (1.0 / _TWO53)) + fi < e)
+
+    if rejects(0):
+        return 0
+    guess = int(min(max((e - fi) / delta * _TWO53, 1.0), float(_TWO53))) if delta > 0 else _TWO53
+    return _first_true(rejects, 0, _TWO53, guess)
+
+
+def _neighbours(x: float, n: int) -> list[float]:
+    """x and the n doubles on either side of it, in increasing order."""
+    down, up = [x], [x]
+    for _ in range(n):
+        down.append(math.nextafter(down[-1], -math.inf))
+        up.append(math.nextafter(up[-1], math.inf))
+    return down[:0:-1] + up
+
+
+def _doubles_explaining(ok, centre: float, estimate: float) -> list[float]:
+    """All doubles c with ok(c), searched around ``centre`` (where the measurement puts the
+    value) and, failing that, in a wide window around ``estimate``. ``ok`` is assumed to hold
+    on a run of consecutive doubles; the run is followed until 4 doubles fail on each side."""
+    for start, width in ((centre, 8), (estimate, 64), (estimate, 4096)):
+        hits = [c for c in _neighbours(start, width) if ok(c)]
+        if hits:
+            break
+    else:
+        return []
+    for direction in (-math.inf, math.inf):  # extend the run past the window if it reaches the edge
+        c, misses = (hits[0] if direction < 0 else hits[-1]), 0
+        while misses < 4:
+            c = math.nextafter(c, direction)
+            if ok(c):
+                hits.append(c)
+                misses = 0
+            else:
+                misses += 1
+    return sorted(set(hits))
+
+
+def _measure() -> dict:
+    p = _Prober()
+    notes: list[str] = []
+
+    # wi: rabs = 1 (sign +) returns 1 * wi[idx]; a slow path with u = 0 returns the same x
+    wi = []
+    for idx in range(256):
+        obs = p.normal((1 << 9) | idx, 0)
+        if len(obs.words) > 2:
+            raise RuntimeError(f"standard_normal: rabs = 1 in layer {idx} was rejected")
+        wi.append(obs.value)
+    x = [w * _TWO52 for w in wi]  # layer edges; x[255] is r, x[0] the base strip's width
+
+    # ki: the first rabs that leaves the fast path
+    def slow(idx: int, rabs: int) -> bool:
+        return len(p.normal((rabs << 9) | idx, 0).words) > 1
+
+    ki = []
+    for idx in range(256):
+        prev = x[255] if idx == 0 else (0.0 if idx == 1 else x[idx - 1])
+        guess = int(prev / x[idx] * _TWO52)
+        k = _first_true(lambda t, i=idx: slow(i, t), -1, _TWO52, guess)
+        if k == _TWO52:
+            notes.append(f"ki[{idx}]: no 52-bit rabs leaves the fast path; any ki >= 2**52 behaves alike, "
+                         "2**52 is written")
+        ki.append(k)
+
+    # fi[idx], idx >= 1
+    def accepts(idx: int, rabs: int, k: int) -> bool:
+        return len(p.normal((rabs << 9) | idx, k << 11).words) == 2
+
+    fi_est = [1.0] + [math.exp(-0.5 * xi * xi) for xi in x[1:]]
+    probes = {}  # idx -> (e, k*): the uniform threshold measured against e = exp(-x²/2)
+    for idx in range(1, 256):
+        # the largest rabs accepted with u = 0, i.e. the smallest exp(-x²/2) above fi[idx]
+        first_reject = _first_true(lambda t, i=idx: not accepts(i, t, 0), ki[idx] - 1, _TWO52, _TWO52 - 1)
+        rsel = first_reject - 1
+        if rsel < ki[idx] or rsel < 0:
+            raise RuntimeError(f"standard_normal: layer {idx} rejects every x with u = 0")
+        xs = rsel * wi[idx]
+        e = math.exp(-0.5 * xs * xs)
+        k_est = _k_threshold(fi_est[idx - 1], fi_est[idx], e)
+        kstar = _first_true(lambda k, i=idx, r=rsel: not accepts(i, r, k), 0, _TWO53, k_est)
+        e_low = None
+        if first_reject < _TWO52:
+            xr = first_reject * wi[idx]
+            e_low = math.exp(-0.5 * xr * xr)
+        probes[idx] = (e, kstar, e_low)
+
+    # fi[0]: layer 1 with x tiny, where exp(-x²/2) == 1.0 and the threshold u is near 1
+    r1 = max(ki[1], 1)
+    x1 = r1 * wi[1]
+    e1 = math.exp(-0.5 * x1 * x1)
+    k1 = _first_true(lambda k: not accepts(1, r1, k), 0, _TWO53, _k_threshold(1.0, fi_est[1], e1))
+
+    # solve: fi[idx] is the double near its estimate that predicts the measured threshold;
+    # the prediction needs fi[idx-1] too, so iterate until nothing changes
+    fi = list(fi_est)
+    ambiguous: dict[int, list[float]] = {}
+    for _ in range(4):
+        new = list(fi)
+        for idx in range(1, 256):
+            e, kstar, e_low = probes[idx]
+            cands = _doubles_explaining(
+                lambda c, i=idx, e=e, k=kstar, lo=e_low: (c < e and (lo is None or c >= lo)
+                                                          and _k_threshold(fi[i - 1], c, e) == k),
+                e - (fi[idx - 1] - fi_est[idx]) * (kstar / _TWO53), fi_est[idx])
+            if not cands:
+                raise RuntimeError(f"standard_normal: no fi[{idx}] explains the measured threshold")
+            new[idx] = min(cands, key=lambda c, i=idx: (abs(c - fi_est[i]), c))
+            ambiguous.pop(idx, None)
+            if len(cands) > 1:
+                ambiguous[idx] = cands
+        cands = _doubles_explaining(lambda c: _k_threshold(c, new[1], e1) == k1,
+                                    new[1] + (e1 - new[1]) / (k1 / _TWO53) if k1 else 1.0, 1.0)
+        if not cands:
+            raise RuntimeError("standard_normal: no fi[0] explains the measured threshold")
+        new[0] = min(cands, key=lambda c: (abs(c - 1.0), c))
+        ambiguous.pop(0, None)
+        if len(cands) > 1:
+            ambiguous[0] = cands
+        if new == fi:
+            break
+        fi = new
+    for idx, cands in sorted(ambiguous.items()):
+        notes.append(f"fi[{idx}]: {len(cands)} doubles ({cands[0]!r} .. {cands[-1]!r}) behave alike on the "
+                     f"probes; the one nearest the estimate, {fi[idx]!r}, is written")
+
+    # r: the tail with u1 = 0 returns r + 0 (rabs >= ki[0], bit 8 of rabs clear: sign +)
+    tail_rabs = (_TWO52 - 1) & ~0x100
+    assert tail_rabs >= ki[0]
+    for salt in range(64):
+        obs = p.normal(tail_rabs << 9, 0, salt)
+        if len(obs.words) == 3:  # accepted at once (u2 > 0)
+            r = obs.value
+            break
+    else:
+        raise RuntimeError("standard_normal: the tail never accepted xx = 0")
+
+    # inv_r: the doubles near 1/r that reproduce forced tail draws
+    tail_obs = [p.normal(tail_rabs << 9, ((j * _TWO53) // 97) << 11, j) for j in range(1, 97)]
+    tail_obs += [p.normal(tail_rabs << 9, (_TWO53 - (1 << j)) << 11, j) for j in range(1, 40)]
+    base = _Tables(ki, wi, fi, r, 0.0)
+
+    def explains(c: float) -> bool:
+        base.inv_r = c
+        return all(_simulate(base, o.words) == (o.value, len(o.words)) for o in tail_obs)
+
+    tail_obs.reverse()  # the large u1 first: they tell candidates apart soonest
+    inv_cands = [c for c in _neighbours(1.0 / r, 64) if explains(c)]
+    if not inv_cands:
+        raise RuntimeError("standard_normal: no inv_r near 1/r explains the tail")
+    inv_r = min(inv_cands, key=lambda c: (abs(c - 1.0 / r), c))
+    if len(inv_cands) > 1:
+        notes.append(f"inv_r: {len(inv_cands)} doubles behave alike on the tail probes "
+                     f"({', '.join(map(repr, inv_cands))}); the one nearest 1/r, {inv_r!r}, is written")
+
+    t = _Tables(ki, wi, fi, r, inv_r)
+    _verify(p, t)
+    return {"ki": ki, "wi": wi, "fi": fi, "r": r, "inv_r": inv_r, "log1p": _log1p_flavour(),
+            "numpy": np.__version__, "probes": len(p.log), "notes": notes}
+
+
+def _verify(p: _Prober, t: _Tables) -> None:
+    """Every observation so far, forced slow paths in every layer and the tail, and a run of
+    ordinary draws must come out of the model exactly (value and raw outputs consumed)."""
+    rnd = random.Random(20240607)  # fixed: the same probes every time
+    for idx in range(256):
+        for _ in range(2):
+            rabs = rnd.randrange(min(t.ki[idx], _MANTISSA), _TWO52)
+            p.normal((rabs << 9) | (rnd.getrandbits(1) << 8) | idx, rnd.getrandbits(64), rnd.getrandbits(20))
+    for row in _LOG1P_PROBES:  # tails whose xx goes through the flavour-specific inputs
+        u1 = -float(row[0])
+        p.normal(((_TWO52 - 1) << 9) | (1 << 8), int(u1 * _TWO53) << 11, 7)
+    for o in p.log:
+        got = _simulate(t, o.words)
+        if got is None or got[1] != len(o.words) or got[0].hex() != o.value.hex():
+            raise RuntimeError("the probed ziggurat does not reproduce NumPy's standard_normal on raw outputs "
+                               f"{[hex(w) for w in o.words]}: NumPy gave {o.value!r}, the model {got!r}")
+    bitgen = np.random.PCG64(987654321)
+    n = 4000
+    words = [int(w) for w in bitgen.random_raw(4 * n + 64)]
+    values = np.random.Generator(np.random.PCG64(987654321)).standard_normal(n)
+    pos = 0
+    for i in range(n):
+        got = _simulate(t, words[pos:pos + 64])
+        if got is None or got[0] != values[i]:
+            raise RuntimeError(f"the probed ziggurat does not reproduce NumPy's standard_normal draw {i} "
+                               "of PCG64(987654321)")
+        pos += got[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _cached() -> dict:
+    return _measure()
+
+
+def tables() -> dict:
+    """The ziggurat of the installed NumPy's ``Generator.standard_normal``, measured once per
+    process: ``ki`` (256 ints), ``wi``, ``fi`` (256 floats), ``r``, ``inv_r`` (floats),
+    ``log1p`` (the C library's log1p flavour, one of :data:`LOG1P_FLAVOURS` or 'unknown'),
+    ``numpy`` (its version), ``probes`` (NumPy calls made) and ``notes`` (values the probes could
+    not pin to one double, and which was chosen). Raises RuntimeError if NumPy's draws do not
+    follow the ziggurat model."""
+    return copy.deepcopy(_cached())
+
+
+def _js_floats(values: list[float], per_line: int = 4) -> str:
+    lines = []
+    for i in range(0, len(values), per_line):
+        lines.append("  " + ", ".join(repr(float(v)) for v in values[i:i + per_line]) + ",")
+    return "\n".join(lines)
+
+
+def js_module() -> str:
+    """The text of ``ziggurat.js``: the tables as an ES module for the lab's random.js.
+
+    Doubles are written with ``repr`` (shortest round-trip, so JavaScript parses the same
+    bits); ``ki`` as hexadecimal strings (64-bit integers, all below 2**53 in practice)."""
+    t = tables()
+    ki_lines = []
+    for i in range(0, 256, 4):
+        ki_lines.append("  " + ", ".join(f'"0x{k:013x}"' for k in t["ki"][i:i + 4]) + ",")
+    notes = "".join(f"// note: {n}\n" for n in t["notes"])
+    return (
+        "// Generated by nn7.ziggurat from the installed NumPy; do not edit.\n"
+        "// NumPy's Generator.standard_normal ziggurat tables, measured by probing its behaviour.\n"
+        f"// NumPy {t['numpy']}, {t['probes']} probes; every table reproduces NumPy's draws.\n"
+        f"{notes}"
+        f"export const NUMPY_VERSION = {json.dumps(t['numpy'])};\n"
+        f"export const LOG1P = {json.dumps(t['log1p'])};  // the C library's log1p flavour (used in the tail)\n"
+        f"export const R = {t['r']!r};  // where the tail starts\n"
+        f"export const INV_R = {t['inv_r']!r};\n"
+        "// ki[idx]: the fast path takes rabs < ki[idx] (52-bit integers, hexadecimal)\n"
+        "export const KI_HEX = [\n" + "\n".join(ki_lines) + "\n];\n"
+        "// wi[idx]: the layer's width divided by 2**52\n"
+        "export const WI = [\n" + _js_floats(t["wi"]) + "\n];\n"
+        "// fi[idx]: the density exp(-x*x/2) at the layer's edge\n"
+        "export const FI = [\n" + _js_floats(t["fi"]) + "\n];\n"
+    )
