@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: venv fonts serve site test bench clean
+PORT ?= 8000
+
+.PHONY: venv fonts serve site pdf test bench clean
 
 venv: $(STAMP)
 
@@ -24,10 +26,18 @@ fonts:
 	@bash tools/ensure-cjk-font.sh
 
 serve: venv fonts
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000 --livereload
+	@$(BIN)/python tools/port_free.py $(PORT)
+	$(BIN)/mkdocs serve -a 127.0.0.1:$(PORT) --livereload
 
+# the site, and its print edition site/nn7-7.7.pdf (printed by Chromium)
 site: venv fonts
 	$(BIN)/mkdocs build --strict -d site
+	$(BIN)/python tools/pdf.py site
+
+# the PDF alone, from the site already built (built first if there is none)
+pdf: venv fonts
+	@test -f site/print_page/index.html || $(BIN)/mkdocs build --strict -d site
+	$(BIN)/python tools/pdf.py site
 
 test: venv fonts
 	$(BIN)/python -m pytest

@@ -39,11 +39,11 @@ def _nn7(root: Path):
     fresh = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fresh)
     fresh.install(src / "nn7")
-    if str(src) not in sys.path:
-        sys.path.insert(0, str(src))
+    sys.path[:] = [str(src)] + [p for p in sys.path if p != str(src)]  # this repository's nn7 first
     digest = fresh.digest(src / "nn7")
     loaded = sys.modules.get("nn7")
-    if loaded is not None and getattr(loaded, "_loaded_digest", None) != digest:
+    if loaded is not None and (getattr(loaded, "_loaded_digest", None) != digest
+                               or Path(loaded.__file__).resolve() != (src / "nn7" / "__init__.py").resolve()):
         for name in [n for n in sys.modules if n == "nn7" or n.startswith("nn7.")]:
             del sys.modules[name]
     import nn7
@@ -108,12 +108,14 @@ def on_page_markdown(markdown, page, config, files):
         raise PluginError(f"nn7: {err}") from None
 
 
+@event_priority(50)  # before print-site keeps each page's HTML for the print edition
 def on_page_content(html, page, config, files):
+    import nn7.htmlfix
     import nn7.pages
 
     if page.file.src_uri.endswith(".ipynb"):
         html = nn7.pages.name_empty_headings(html, [item.id for item in _flatten(page.toc)])
-    return nn7.pages.render_math(html)
+    return nn7.htmlfix.focusable_scroll_regions(nn7.pages.render_math(html))
 
 
 def _flatten(toc):

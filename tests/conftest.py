@@ -77,15 +77,24 @@ def browser(playwright_api, chromium_path):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, generated) -> Path:
-    """`mkdocs build --strict` into a temporary folder; fails the tests that need it if the
-    build fails or warns."""
+    """The site as `make site` builds it: `mkdocs build --strict` into a temporary folder, then
+    its PDF (tools/pdf.py) when Chromium is there; fails the tests that need it if the build
+    fails or warns."""
+    from browser_support import find_chromium
+
     site = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
                           cwd=ROOT, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}")
-    site.joinpath(".build-log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    log = proc.stdout + proc.stderr
+    if find_chromium() is not None:
+        pdf = subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py"), str(site)], cwd=ROOT,
+                             capture_output=True, text=True, env=env, timeout=300)
+        if pdf.returncode != 0:
+            pytest.fail(f"tools/pdf.py failed: {pdf.stderr}")
+    (tmp_path_factory.getbasetemp() / "site-build.log").write_text(log, encoding="utf-8")
     return site
 
 

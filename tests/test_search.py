@@ -41,7 +41,7 @@ HIGHLIGHT_QUERY = "反向传播"  # followed to its page: Material marks it ther
 BITE_QUERY = "矩阵"
 # Built pages Material's search plugin does not index.  A page excluded on purpose (front
 # matter `search: exclude: true`) belongs here too; any other page missing from the index fails.
-NOT_INDEXED = {"404.html"}
+NOT_INDEXED = {"404.html", "print_page/index.html"}  # the print edition repeats the other pages
 WORKER = "assets/javascripts/search-worker.js"
 TIMEOUT_MS = 10_000
 

@@ -46,11 +46,13 @@ def text_of(path: Path) -> str:
     return htmllib.unescape(re.sub(r"<[^>]+>", "", raw))
 
 
-def test_strict_build_has_no_warnings(built_site):
-    """No MkDocs warning (--strict also fails on them). The notebook kernel's own notice that
-    it talks to the build over loopback TCP is a subprocess's log line, not a site warning."""
-    log = (built_site / ".build-log").read_text(encoding="utf-8")
+def test_strict_build_has_no_warnings(built_site, tmp_path_factory):
+    """No MkDocs warning (--strict also fails on them) and none of the noise a newcomer used to
+    see on every build: the notebook kernel's TCP notice, jieba's start-up chatter."""
+    log = (tmp_path_factory.getbasetemp() / "site-build.log").read_text(encoding="utf-8")
     assert not re.findall(r"^WARNING\s+-.*$", log, re.M), log
+    for noise in ("without encryption", "Building prefix dict", "Loading model", "Traceback"):
+        assert noise not in log, f"{noise!r} in the build log:\n{log}"
 
 
 def test_no_snippet_marker_or_template_left(built_site):

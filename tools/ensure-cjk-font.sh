@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Make sure a CJK font is installed for the figures' Chinese labels.
-# Found on the system: nothing to do. Missing: install Debian/Ubuntu's fonts-noto-cjk
-# (as root); otherwise stop with one message saying what to install.
+# Make sure the CJK fonts are installed: one for the figures' Chinese labels (matplotlib
+# prefers fonts-noto-cjk) and WenQuanYi Micro Hei, a TrueType font the PDF edition embeds
+# (Chromium prints CFF-flavoured fonts such as Noto CJK as drawings without copyable text).
+# Found on the system: nothing to do. Missing: install them with apt-get (as root); otherwise
+# stop with one message saying what to install.
 set -euo pipefail
-if command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n 1)" ]; then
-  exit 0
-fi
+need=()
+have() { command -v fc-list >/dev/null 2>&1 && fc-list : family 2>/dev/null | grep -q "$1"; }
+have "Noto Sans CJK SC" || { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n 1)" ]; } || need+=(fonts-noto-cjk)
+have "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
+[ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing a CJK font for the figures (fonts-noto-cjk) ..." >&2
+  echo "installing CJK fonts for the figures and the PDF (${need[*]}) ..." >&2
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null
-  rm -rf "${HOME:-/root}/.cache/matplotlib"  # matplotlib's font list predates the font
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null
+  rm -rf "${HOME:-/root}/.cache/matplotlib"  # matplotlib's font list predates the fonts
   exit 0
 fi
-echo "error: no Chinese (CJK) font found for the figures; install one, e.g. 'sudo apt-get install fonts-noto-cjk' (Debian/Ubuntu) or 'fonts-wqy-microhei'" >&2
+echo "error: missing CJK fonts; install them, e.g. 'sudo apt-get install ${need[*]}' (Debian/Ubuntu)" >&2
 exit 1

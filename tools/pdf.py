@@ -1,0 +1,185 @@
+"""Print the site's print edition (print_page/, made by mkdocs-print-site-plugin) to one PDF.
+
+    python tools/pdf.py [SITE_DIR]        # default: site/; writes SITE_DIR/nn7-7.7.pdf
+
+Headless Chromium (Debian's package, driven by Playwright) opens print_page/ from a local
+server with every outside request blocked, opens every collapsed box (the errata), waits for
+the figures and fonts, and prints A4 with page numbers and a bookmark outline that follows the
+headings. The CJK text is set in WenQuanYi Micro Hei (TrueType outlines, print only), so the
+PDF embeds a real font and copied text is the exact characters (Chromium prints the CFF-flavoured
+Noto CJK as Type3 drawings whose text copies as Kangxi radicals). The file is then rewritten with
+pikepdf without dates and with an ID derived from its content, so the same site gives the same
+PDF bytes. One line and exit status 2 on failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PDF_NAME = "nn7-7.7.pdf"
+PRINT_PAGE = "print_page/"
+CJK_PRINT_FONT = "WenQuanYi Micro Hei"  # TrueType: embedded as a real font (fonts-wqy-microhei)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+                 "--disable-dev-shm-usage", "--font-render-hinting=none"]
+# Before printing: every <details> open (the errata are printed), every image decoded.
+PREPARE = """async () => {
+    document.querySelectorAll('details').forEach((d) => d.setAttribute('open', ''));
+    await Promise.all(Array.from(document.images, (img) => img.decode().catch(() => null)));
+    await document.fonts.ready;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));  // laid out with them
+    return Array.from(document.images).filter((img) => !(img.complete && img.naturalWidth > 0)).map((img) => img.src);
+}"""
+
+
+class PdfError(Exception):
+    pass
+
+
+def find_chromium() -> str:
+    found = os.environ.get("NN7_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    real = Path("/usr/lib/chromium/chromium")  # /usr/bin/chromium is a wrapper script
+    if Path(found).resolve() == Path("/usr/bin/chromium") and os.access(real, os.X_OK):
+        return str(real)
+    if not os.access(found, os.X_OK):
+        raise PdfError("Chromium not found: install Debian's `chromium` (apt-get install chromium) to print the PDF")
+    return found
+
+
+def _check_font() -> None:
+    import subprocess
+
+    try:
+        families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:
+        families = ""
+    if CJK_PRINT_FONT not in families:
+        raise PdfError(f"the print font {CJK_PRINT_FONT!r} is not installed: apt-get install fonts-wqy-microhei")
+
+
+# Chromium prints glyphs of CFF-flavoured OpenType fonts (Debian's Noto CJK .ttc among them) as
+# Type3 drawings; for printing, fontconfig hides every CFF font, so each glyph comes from a
+# TrueType font (WenQuanYi, DejaVu), which the PDF embeds as a font, and bold is synthesised.
+FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont>
+    <pattern><patelt name="fontformat"><string>CFF</string></patelt></pattern>
+  </rejectfont></selectfont>
+</fontconfig>
+"""
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+def print_pdf(site: Path, target: Path) -> Path:
+    """Print ``site``'s print page to ``target`` (written atomically)."""
+    from playwright.sync_api import sync_playwright
+
+    if not (site / PRINT_PAGE / "index.html").is_file():
+        raise PdfError(f"{site / PRINT_PAGE}: no print page; build the site first (make site)")
+    _check_font()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    fonts = tempfile.TemporaryDirectory(prefix="nn7-pdf-fonts-")
+    (Path(fonts.name) / "fonts.conf").write_text(FONTCONFIG, encoding="utf-8")
+    try:
+        with sync_playwright() as p:
+            env = {**os.environ, "FONTCONFIG_FILE": str(Path(fonts.name) / "fonts.conf")}
+            browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS, env=env)
+            context = browser.new_context(locale="zh-CN", service_workers="block")
+            blocked = []
+
+            def route(r):
+                if r.request.url.startswith(origin) or r.request.url.startswith("data:"):
+                    r.continue_()
+                else:
+                    blocked.append(r.request.url)
+                    r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.emulate_media(media="print")
+            page.goto(f"{origin}/{PRINT_PAGE}", wait_until="networkidle")
+            missing = page.evaluate(PREPARE)
+            if missing:
+                raise PdfError(f"figures not loaded on the print page: {', '.join(missing)}")
+            # A4 and the page numbers come from print.css (@page), so a reader's own printout has them too
+            raw = page.pdf(print_background=True, prefer_css_page_size=True, outline=True, tagged=True)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        fonts.cleanup()
+    data = _deterministic(raw, origin + "/", _site_url(site))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+    return target
+
+
+def _site_url(site: Path) -> str:
+    """The site's own address (its canonical link), which the PDF's links point to."""
+    import re
+
+    html = (site / PRINT_PAGE / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'<link rel="canonical" href="([^"]+)"', html)
+    return m.group(1)[: -len(PRINT_PAGE)] if m and m.group(1).endswith(PRINT_PAGE) else ""
+
+
+def _deterministic(raw: bytes, served_from: str, site_url: str) -> bytes:
+    """The PDF without its creation and modification dates, with links to the site's address
+    instead of the local server's, and an ID made from its content."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                action = annot.get("/A")
+                if action is not None and str(action.get("/URI", "")).startswith(served_from):
+                    action.URI = pikepdf.String(site_url + str(action.URI)[len(served_from):])
+        for key in ("/CreationDate", "/ModDate"):
+            if key in pdf.docinfo:
+                del pdf.docinfo[key]
+        if "/Metadata" in pdf.Root:
+            del pdf.Root.Metadata
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    site = Path(args[0] if args else "site")
+    try:
+        target = print_pdf(site, site / PDF_NAME)
+    except PdfError as err:
+        print(f"pdf: error: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:  # Playwright/Chromium failures: one line
+        print(f"pdf: error: printing {site / PRINT_PAGE} failed: {type(err).__name__}: {str(err).splitlines()[0]}",
+              file=sys.stderr)
+        return 2
+    print(target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
