@@ -13,7 +13,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # makes `common` importable
-from common.NeuralNet_7 import NeuralNet_7  # noqa: E402
+try:
+    from common.NeuralNet_7 import NeuralNet_7  # noqa: E402  (the repository's layout)
+except ModuleNotFoundError:  # downloaded from the site into one folder
+    from NeuralNet_7 import NeuralNet_7  # noqa: E402
 
 from nn7 import experiments  # noqa: E402
 from nn7.data import DataLoader_7  # noqa: E402

@@ -3,6 +3,7 @@ file runs as a script; the notebook runs. See docs_support for how blocks are ex
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,33 @@ def test_snippet_initialisations_are_the_experiments_specs():
         theirs = make_params(case.spec, streams(case.seed).init).arrays()
         for a, b in zip(ours, theirs):
             assert np.array_equal(a, b), name
+
+
+DOWNLOAD_LINK = re.compile(r'<a download="([^"]+)" href="([^"]*downloads/[^"]+\.py)"|<a href="([^"]*downloads/[^"]+\.py)" download="([^"]+)"')
+
+
+def test_downloads_run_as_downloaded(built_site, tmp_path):
+    """Each snippet as a reader downloads it from the built site — saved into one folder under
+    the name the link gives, next to the installed nn7 — runs; the code archive holds the
+    snippet files as they are (in the repository's layout, which test_snippet_runs_as_script
+    runs)."""
+    import zipfile
+
+    from nn7.build import CODE_ARCHIVE
+
+    saved = tmp_path / "one-folder"
+    saved.mkdir()
+    links = set()
+    for page in built_site.rglob("*.html"):
+        for m in DOWNLOAD_LINK.finditer(page.read_text(encoding="utf-8")):
+            name, href = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            links.add((name, (page.parent / href).resolve()))
+    assert {n for n, _ in links} >= {Path(s).name for s in SCRIPTS}, f"download links: {sorted(links)}"
+    for name, target in links:
+        (saved / name).write_bytes(target.read_bytes())
+    with zipfile.ZipFile(built_site / "downloads" / CODE_ARCHIVE) as z:
+        for rel in SCRIPTS:
+            assert z.read(f"nn7-7.7/{rel}") == (SNIPPETS / rel).read_bytes(), rel
+    for script in sorted(p for p in saved.glob("*.py") if p.name != "NeuralNet_7.py"):
+        proc = subprocess.run([sys.executable, script.name], cwd=saved, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, f"{script.name} failed as downloaded:\n{proc.stderr[-1500:]}"

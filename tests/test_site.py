@@ -198,12 +198,15 @@ def test_appendix_formulas_are_rendered_and_anchored(built_site):
     assert {f"eq-7-4-{k}" for k in range(1, 12)} <= c.ids and "fig-7-5-8" in c.ids
     raw = page.read_text(encoding="utf-8")
     assert raw.count("<math") >= 13 and "\\mathbf" not in text_of(page)
+    assert raw.count('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"') >= 11, "numbered formulas not displayed"
+    assert "$" not in text_of(page), "a TeX delimiter shows on the page"
 
 
 def test_math_on_the_77_page_is_mathml(built_site):
     raw = (built_site / "ch7" / "7.7" / "index.html").read_text(encoding="utf-8")
     source = (ROOT / "docs" / "ch7" / "7.7.md").read_text(encoding="utf-8")
     assert raw.count("<math") == source.count("$") // 2 >= 9 and "\\mathbf" not in text_of(built_site / "ch7" / "7.7" / "index.html")
+    assert "$" not in text_of(built_site / "ch7" / "7.7" / "index.html"), "a TeX delimiter shows on the page"
 
 
 def test_downloads_are_the_snippet_files_the_executed_notebook_and_an_archive(built_site):
