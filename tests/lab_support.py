@@ -20,8 +20,8 @@ N_TRAIN = book_split()[0]
 # book's settings, seeds across 0–999, 1 and 8 hidden units, batches of 1 and of the whole set,
 # and runs that diverge (both must name the same iteration).
 # Runs whose hidden units saturate (|W1| in the thousands) are chaotic: there, nn7's own two
-# implementations (nn7.train and bench/reference.py) already disagree by far more than 1e-9,
-# so no mirror can be exact; CHAOTIC lists such runs, and the test reports their difference.
+# implementations already disagree by far more than 1e-9, so no mirror can be exact;
+# CHAOTIC is the registry's example (experiments.LIMIT), and the test reports the difference.
 COMBOS = [
     *[(c.init, c.seed, 2, c.settings.lr, c.settings.batch_size, c.settings.epochs, 1)
       for c in experiments.page_cases()],
@@ -48,7 +48,9 @@ COMBOS = [
     ("w1=N,b1=1", 888, 2, 0.5, 32, 50, 50),
 ]
 
-CHAOTIC = [("random", 14, 4, 1.0, N_TRAIN, 200, 25), ("case2", 17, 7, 0.9, N_TRAIN, 100, 100)]
+_L = experiments.LIMIT
+CHAOTIC = [(_L.init, _L.seed, _L.settings.num_hidden, _L.settings.lr, _L.settings.batch_size, _L.settings.epochs,
+            _L.settings.every)]
 
 JS_RUNS = """async ([engine, combos]) => {
     const m = await import(engine);

@@ -285,6 +285,20 @@ def _speed_job(ctx: Context) -> Outputs:
     return Outputs({}, run_speed(experiments.SPEED).to_json())
 
 
+def _limit_job(ctx: Context) -> Outputs:
+    import numpy as np
+
+    from .batched import train_batched
+    from .train import train
+
+    lim = experiments.LIMIT
+    single = train(lim.init, lim.settings, seed=lim.seed)
+    batched = train_batched([(lim.init, lim.seed)], lim.settings).params(0)
+    diff = max(float(np.max(np.abs(a - b))) for a, b in zip(single.params.arrays(), batched.arrays()))
+    return Outputs({}, {"init": single.init, "seed": lim.seed, "settings": lim.settings.as_dict(),
+                        "max_param_diff": diff, "largest_weight": float(np.max(np.abs(single.params.W1)))})
+
+
 def _notebook_job(ctx: Context) -> Outputs:
     """The notebook, executed top to bottom (as readers download it, with its outputs)."""
     from .notebook import execute
@@ -330,6 +344,7 @@ def jobs(root: Path | None = None) -> list[Job]:
     sw, sp = experiments.SWEEP, experiments.SPEED
     out.append(Job("sweep", repr(sw), tuple(f"{SNIPPETS}/{d}" for d in sw.depends), _sweep_job, "sweep"))
     out.append(Job("speed", repr(sp), (), _speed_job, "speed"))
+    out.append(Job("limit", repr(experiments.LIMIT), (), _limit_job, "limit"))
     out.append(Job("notebook", NOTEBOOK, (f"{DOCS}/{NOTEBOOK}",), _notebook_job))
     out.append(Job("lab", "lab", (), _lab_job))
     out.append(Job("archive", CODE_ARCHIVE, snippet_files, _archive_job, "archive"))
@@ -356,7 +371,7 @@ def static_values(root: Path) -> dict:
                            "goals": {g["name"]: g for g in data.get("goals", [])}}
     else:
         values["bench"] = None
-    values["lab"] = lab_sizes(root)
+    values["lab_files"] = lab_sizes(root)
     return values
 
 

@@ -97,6 +97,19 @@ class Speed:
     depends: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Limit:
+    """A run where no second implementation can match nn7 to the last digits: its hidden units
+    saturate (weights in the thousands), so rounding differences grow without bound. The build
+    measures how far nn7's own two implementations (nn7.train, nn7.batched) drift apart on it;
+    the lab's page quotes that, and the tests report the lab's difference on it."""
+
+    name: str = "limit"
+    init: str = "random"
+    seed: int = 14
+    settings: TrainSettings = TrainSettings(lr=1.0, epochs=200, batch_size=800, every=25, num_hidden=4)
+
+
 CASES = {c.name: c for c in [
     Case("case1", "case1", figures=("init_0_0_b0.png", "init_0_0_b0_result.png")),
     Case("case1-b2", "case1-b2"),
@@ -113,6 +126,7 @@ TRACES = {t.name: t for t in [
 
 SWEEP = Sweep()
 SPEED = Speed()
+LIMIT = Limit()
 
 
 def page_cases(page: str | None = None) -> list[Case]:
