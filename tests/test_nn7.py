@@ -310,3 +310,35 @@ def test_trace_leaves_the_start_unchanged():
     p = make_params("case2", None)
     steps = trace(p, np.array([[0.2], [0.4]]), np.array([[0.5], [0.6]]), 0.1)
     assert np.array_equal(p.W2, np.zeros((2, 1))) and steps[1].before is steps[0].after
+
+
+FIGURE_MODULES = {"plots.py", "diagram.py"}
+
+
+def test_no_chinese_sentence_in_the_library():
+    """Reader-facing Chinese lives in docs/: nn7's sources hold only labels — the figures'
+    (plots.py, diagram.py) and the book's printout format (轮数, 迭代, 训练集, 前向: …), never a
+    sentence (no Chinese punctuation, no long Chinese text) and no Chinese comment."""
+    import ast
+    import io
+    import re
+    import tokenize
+    from pathlib import Path
+
+    import nn7
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    sentence = re.compile(r"[，。；！？、]|[\u4e00-\u9fff]{12,}")
+    found = []
+    for path in sorted(Path(nn7.__file__).parent.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT and cjk.search(tok.string):
+                found.append(f"{path.name}:{tok.start[0]}: a Chinese comment {tok.string!r}")
+        for node in ast.walk(ast.parse(source)):
+            if path.name in FIGURE_MODULES:  # figure labels, e.g. 第一层的初始化（W1、B1）
+                break
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and sentence.search(node.value) \
+                    and cjk.search(node.value):
+                found.append(f"{path.name}:{node.lineno}: {node.value[:60]!r}")
+    assert not found, "\n".join(found)

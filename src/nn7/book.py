@@ -21,8 +21,8 @@ TRACES = {
              "dB1": [[0, 0]], "W2": [[0], [0]], "B2": [[0.07508108]], "dW2": [[0], [0]],
              "dB2": [[-0.20486486]]},
         ],
-        # slips that are not numbers: (iteration, what it printed, what it should read), Markdown
-        "typos": [(1, "`W1` 后面的 `B2=[[0.   0.]]`", "`B1=[[0. 0.]]`")],
+        # its one slip that is not a number (B2 printed where B1 belongs, iteration 1) is
+        # described on the page, docs/ch7/7.7.md
     },
     "case2": {
         "samples": ((None, 2.85), (0.45, 2.19)),
@@ -37,7 +37,7 @@ TRACES = {
              "W2": [[-0.0917], [-0.0917]], "B2": [[0.879464]], "dW2": [[0.5557], [0.5557]],
              "dB2": [[0.7296]]},
         ],
-        "typos": [],  # its one numeric slip (W1 in iteration 2) is found by comparison
+        # its one numeric slip (W1 in iteration 2) is found by comparison
     },
 }
 

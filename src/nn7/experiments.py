@@ -85,8 +85,8 @@ class Sweep:
 @dataclass(frozen=True)
 class Speed:
     """How long each start takes to learn: iterations until the validation R² first reaches
-    ``target`` (a checkpoint every epoch), over several seeds. It tests the 7.7.4 sentence
-    "从 0 开始调节权重值所需要的时间比较长" (biases 0 in every start)."""
+    ``target`` (a checkpoint every epoch), over several seeds. It tests the sentence of 7.7.4
+    that starting the weights from 0 takes longer (biases 0 in every start)."""
 
     name: str = "speed"
     starts: tuple[str, ...] = ("W1=normal,W2=normal", "W1=normal,W2=zeros", "W1=zeros,W2=normal")
@@ -136,7 +136,7 @@ def page_cases(page: str | None = None) -> list[Case]:
 
 def figures() -> list[str]:
     """Every figure file the build draws from an experiment, in page order (the 7.7 page's
-    figures are numbered 图 7.7.1, 7.7.2, … in this order)."""
+    figures are numbered 7.7.1, 7.7.2, … in this order)."""
     return [f for c in page_cases() if c.figures for f in c.figures] + [SWEEP.figure]
 
 

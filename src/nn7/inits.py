@@ -21,7 +21,7 @@ PRESETS = {
     "case1": "W1=zeros,B1=zeros,W2=zeros,B2=zeros",  # 7.7.1 all zero
     "case1-b2": "W1=zeros,B1=zeros,W2=zeros,B2=normal",  # 7.7.1 variant: B2 random
     "case2": "W1=zeros,B1=ones,W2=zeros,B2=ones",  # 7.7.2 the start the trace shows
-    "case2-w-ones": "W1=ones,B1=ones,W2=ones,B2=ones",  # 7.7.2 "两组 W 都初始化为 1"
+    "case2-w-ones": "W1=ones,B1=ones,W2=ones,B2=ones",  # 7.7.2 variant: both W (and B) start at 1
     "case3": "W1=normal,B1=zeros,W2=zeros,B2=zeros",  # 7.7.3 one group random
     "random": "W1=normal,B1=normal,W2=normal,B2=normal",  # H7_5_Train.py
 }

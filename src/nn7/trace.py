@@ -67,7 +67,7 @@ def format_step(step: TraceStep) -> str:
     tw = [max(len(r[i]) for r in tail) for i in range(4)]
     body = [_row(r, tw) for r in tail]
     rule = "-" * max(len(line) for line in body)
-    pad = " " * 6  # the display width of "前向: " (two wide characters, colon, space)
+    pad = " " * 6  # the display width of the row labels (two wide characters, a colon, a space)
     return "\n".join([f"----迭代 {step.iteration}----",
                       "前向: " + _row(head[0], hw), "反向: " + _row(head[1], hw),
                       pad + rule, *(pad + line for line in body)]) + "\n"
