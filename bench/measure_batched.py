@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from common import max_diff, out, timed
+from benchlib import max_diff, out, timed
 from goals import Outcome
 from nn7.batched import default_workers, train_batched
 from nn7.experiments import SWEEP

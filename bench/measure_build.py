@@ -8,7 +8,7 @@ import time
 import uuid
 from pathlib import Path
 
-from common import Server, build_env, copy_repo, fetch, mkdocs_build, out, parse_jobs, wait_for
+from benchlib import Server, build_env, copy_repo, fetch, mkdocs_build, out, parse_jobs, wait_for
 from goals import Outcome
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import ROOT, out, timed
+from benchlib import ROOT, out, timed
 from goals import Outcome
 from nn7.batched import default_workers
 from nn7.experiments import BOOK_SETTINGS, SWEEP

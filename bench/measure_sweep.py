@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common import out, timed
+from benchlib import out, timed
 from goals import Outcome
 from nn7.batched import default_workers
 from nn7.experiments import SWEEP

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from common import ROOT, out
+from benchlib import ROOT, out
 from goals import Outcome
 
 

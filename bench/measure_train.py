@@ -6,7 +6,7 @@ import statistics
 
 import numpy as np
 
-from common import max_diff, out, timed
+from benchlib import max_diff, out, timed
 from goals import Outcome
 from nn7.data import book_samples, book_split
 from nn7.experiments import BOOK_SETTINGS

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from common import out
+from benchlib import out
 from measure_batched import K
 from nn7.data import book_samples, book_split
 from nn7.experiments import BOOK_SETTINGS, SWEEP

@@ -36,7 +36,7 @@ import measure_lab  # noqa: E402
 import measure_sweep  # noqa: E402
 import measure_tests  # noqa: E402
 import measure_train  # noqa: E402
-from common import ROOT, out  # noqa: E402
+from benchlib import ROOT, out  # noqa: E402
 from goals import Goal, Outcome  # noqa: E402
 from nn7.batched import default_workers  # noqa: E402
 

@@ -9,7 +9,9 @@ only wires the result into MkDocs:
 * on_files: publish the generated files (figures, CSV data, downloads, the lab's data) with
   File.generated; the executed notebook takes the place of its source, docs/ch7/notebook.ipynb;
 * on_page_markdown: fill each page's template with the values the runs published;
-* on_page_content: TeX to MathML (server-side, no script).
+* on_page_content: TeX to MathML (server-side, no script);
+* on_post_build: in the print edition (print_page/), links to anchors and to pages it leaves
+  out point where they should.
 
 Every path and option is in mkdocs.yml; this hook changes none of them.
 """
@@ -116,6 +118,24 @@ def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
         html = nn7.pages.name_empty_headings(html, [item.id for item in _flatten(page.toc)])
     return nn7.htmlfix.focusable_scroll_regions(nn7.pages.render_math(html))
+
+
+@event_priority(-100)  # after print-site wrote the print edition
+def on_post_build(config):
+    import nn7.pages
+
+    printed = Path(config.site_dir) / "print_page" / "index.html"
+    if printed.is_file():
+        urls = {url.strip("/").replace("/", "-") or "index": f"../{url}" for url in _page_urls}
+        printed.write_text(nn7.pages.fix_print_links(printed.read_text(encoding="utf-8"), urls), encoding="utf-8")
+
+
+_page_urls: list[str] = []
+
+
+def on_nav(nav, config, files):
+    _page_urls[:] = [page.url for page in nav.pages]
+    return nav
 
 
 def _flatten(toc):

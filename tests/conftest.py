@@ -1,8 +1,13 @@
-"""Shared fixtures: the repository, the generated outputs, and one strict site build."""
+"""Shared fixtures: the repository, the generated outputs, one fresh sweep and one strict site
+build. The suite runs in parallel (pytest-xdist, one worker per core): what is expensive is
+made once, by the first worker that needs it, under a file lock, and shared by the others."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -19,21 +24,49 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def generated():
-    """nn7's generated outputs for the site (cached between runs like the real build)."""
-    from nn7 import build
+def shared(tmp_path_factory) -> Path:
+    """A folder all workers of this run share (the parent of each worker's base folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
-    return build.generate(ROOT, log=lambda line: None)
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """One worker at a time (the others wait), across processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
-def sweep():
-    """A fresh run of the chapter's sweep (81 initialisations × 10 seeds), shared by tests."""
+def generated():
+    """nn7's generated outputs for the site (cached between runs like the real build); the
+    first worker generates, the others find every job cached."""
+    from nn7 import build
+
+    with locked(ROOT / "build" / ".generate.lock"):
+        return build.generate(ROOT, log=lambda line: None)
+
+
+@pytest.fixture(scope="session")
+def sweep(shared):
+    """A fresh run of the chapter's sweep (81 initialisations × 10 seeds), shared by tests and
+    by the workers of this run."""
     from nn7 import experiments
     from nn7.batched import default_workers
     from nn7.sweep import run_sweep
 
-    return run_sweep(experiments.SWEEP, workers=default_workers())
+    cache = shared / "sweep.pickle"
+    with locked(shared / "sweep.lock"):
+        if cache.is_file():
+            return pickle.loads(cache.read_bytes())
+        result = run_sweep(experiments.SWEEP, workers=default_workers())
+        cache.write_bytes(pickle.dumps(result))
+        return result
 
 
 # ---------------------------------------------------------------- the browser
@@ -76,13 +109,24 @@ def browser(playwright_api, chromium_path):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, generated) -> Path:
+def built_site(shared, generated) -> Path:
     """The site as `make site` builds it: `mkdocs build --strict` into a temporary folder, then
     its PDF (tools/pdf.py) when Chromium is there; fails the tests that need it if the build
-    fails or warns."""
+    fails or warns. Built once per run, shared by the workers."""
+    with locked(shared / "site.lock"):
+        site = shared / "site"
+        if not (shared / "site.complete").is_file():
+            _build_site(site, shared)
+        return site
+
+
+def _build_site(site: Path, shared: Path) -> None:
+    import shutil
+
     from browser_support import find_chromium
 
-    site = tmp_path_factory.mktemp("site")
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
                           cwd=ROOT, capture_output=True, text=True, env=env)
@@ -94,8 +138,8 @@ def built_site(tmp_path_factory, generated) -> Path:
                              capture_output=True, text=True, env=env, timeout=300)
         if pdf.returncode != 0:
             pytest.fail(f"tools/pdf.py failed: {pdf.stderr}")
-    (tmp_path_factory.getbasetemp() / "site-build.log").write_text(log, encoding="utf-8")
-    return site
+    (shared / "site-build.log").write_text(log, encoding="utf-8")
+    (shared / "site.complete").touch()
 
 
 _BLOCK_STATS: dict[str, list[str]] = {"executed": [], "printout": [], "skipped": [], "unaccounted": []}
@@ -104,6 +148,22 @@ _BLOCK_STATS: dict[str, list[str]] = {"executed": [], "printout": [], "skipped":
 @pytest.fixture(scope="session")
 def block_stats() -> dict[str, list[str]]:
     return _BLOCK_STATS
+
+
+def pytest_sessionfinish(session):
+    """A worker of a parallel run hands its block counts to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        import json
+
+        session.config.workeroutput["nn7_blocks"] = json.dumps(_BLOCK_STATS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    import json
+
+    for kind, where in json.loads(getattr(node, "workeroutput", {}).get("nn7_blocks", "{}")).items():
+        _BLOCK_STATS[kind].extend(where)
 
 
 def pytest_terminal_summary(terminalreporter):

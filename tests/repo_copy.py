@@ -34,12 +34,13 @@ def env_for(root: Path, **extra: str) -> dict:
     return env
 
 
-def nn7_build(root: Path, timeout: float = 600, **env) -> subprocess.CompletedProcess:
-    """`nn7 build` on the copy, in a fresh process, exactly as the MkDocs hook starts it."""
+def nn7_build(root: Path, *args: str, timeout: float = 600, **env) -> subprocess.CompletedProcess:
+    """`nn7 build` on the copy, in a fresh process, exactly as the MkDocs hook starts it (extra
+    ``args`` such as ``--only case:case1`` are passed on)."""
     from nn7 import build
 
-    return subprocess.run([sys.executable, "-c", build._BOOTSTRAP, str(root)], cwd=root, env=env_for(root, **env),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([sys.executable, "-c", build._BOOTSTRAP, str(root), *args], cwd=root,
+                          env=env_for(root, **env), capture_output=True, text=True, timeout=timeout)
 
 
 def tree(folder: Path) -> dict[str, bytes]:

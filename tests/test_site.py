@@ -46,10 +46,10 @@ def text_of(path: Path) -> str:
     return htmllib.unescape(re.sub(r"<[^>]+>", "", raw))
 
 
-def test_strict_build_has_no_warnings(built_site, tmp_path_factory):
+def test_strict_build_has_no_warnings(built_site, shared):
     """No MkDocs warning (--strict also fails on them) and none of the noise a newcomer used to
     see on every build: the notebook kernel's TCP notice, jieba's start-up chatter."""
-    log = (tmp_path_factory.getbasetemp() / "site-build.log").read_text(encoding="utf-8")
+    log = (shared / "site-build.log").read_text(encoding="utf-8")
     assert not re.findall(r"^WARNING\s+-.*$", log, re.M), log
     for noise in ("without encryption", "Building prefix dict", "Loading model", "Traceback"):
         assert noise not in log, f"{noise!r} in the build log:\n{log}"
@@ -247,7 +247,10 @@ def test_sweep_page_states_the_condition_from_the_run(built_site, generated):
 
 
 def test_second_generation_runs_nothing(generated):
-    again = build.generate(ROOT, log=lambda line: None)
+    from conftest import locked
+
+    with locked(ROOT / "build" / ".generate.lock"):
+        again = build.generate(ROOT, log=lambda line: None)
     assert [o.name for o in again.outcomes if o.ran] == []
 
 

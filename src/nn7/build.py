@@ -528,7 +528,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, root + "/src")
 fresh.install(root + "/src/nn7", root + "/snippets")
 from nn7.cli import main
-sys.exit(main(["build", "--root", root]))
+sys.exit(main(["build", "--root", root, *sys.argv[2:]]))
 """
 
 

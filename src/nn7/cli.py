@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
                  "that has mkdocs.yml and src/nn7)")
     b = command("build", "generate the site's printouts, figures and values (as the MkDocs hook does)")
     b.add_argument("--root", type=Path, default=None, help=root_help)
+    b.add_argument("--only", default=None, metavar="JOB[,JOB…]",
+                   help="run just these jobs (names as the log prints them, e.g. case:case1); "
+                        "writes no values and removes nothing")
 
     v = command("values", "list every value the pages can use ({{ name }}), from the last build")
     v.add_argument("--root", type=Path, default=None, help=root_help)
@@ -503,7 +506,16 @@ def _root(args) -> Path:
 def cmd_build(args) -> int:
     from .build import generate
 
-    report = generate(_root(args), log=lambda line: print(line, file=sys.stderr, flush=True))
+    only = None
+    if args.only is not None:
+        from .build import jobs
+
+        only = {name.strip() for name in args.only.split(",") if name.strip()}
+        known = {j.name for j in jobs(_root(args))}
+        if not only or only - known:
+            raise Nn7Error(f"--only: unknown job(s) {', '.join(sorted(only - known)) or '(none given)'}; "
+                           f"the jobs are {', '.join(sorted(known))}")
+    report = generate(_root(args), log=lambda line: print(line, file=sys.stderr, flush=True), only=only)
     _say(str(report.out))
     return 0
 

@@ -145,3 +145,37 @@ def name_empty_headings(page_html: str, anchors: list[str]) -> str:
     ids) the anchors the page's table of contents links to, in document order."""
     it = iter(anchors)
     return _EMPTY_ID_HEADING.sub(lambda m: f'<h{m.group(1)} id="{next(it, "")}">', page_html)
+
+
+_SECTION = re.compile(r'<section class="print-page" id="([^"]+)"')
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def fix_print_links(page_html: str, page_urls: dict[str, str]) -> str:
+    """The print edition (mkdocs-print-site-plugin's print_page) turns a link to another page's
+    anchor into ``#PAGE-ANCHOR`` but renames only headings, not other anchored elements (the
+    appendix's numbered formulas). Give those elements the ids the links use; point a link to
+    a page left out of the print edition at that page on the site (``page_urls``: section id →
+    URL relative to print_page/)."""
+    sections = [(m.start(), m.group(1)) for m in _SECTION.finditer(page_html)]
+    wanted = set(re.findall(r'href="#([^"]+)"', page_html))
+    ids = set(_ID.findall(page_html))
+
+    def rename(m: re.Match) -> str:
+        section = next((sid for start, sid in reversed(sections) if start < m.start()), None)
+        new = f"{section}-{m.group(1)}" if section else None
+        return f'id="{new}"' if new in wanted and new not in ids else m.group(0)
+
+    out = _ID.sub(rename, page_html)
+    ids = set(_ID.findall(out))
+
+    def relink(m: re.Match) -> str:
+        target = m.group(1)
+        if target in ids:
+            return m.group(0)
+        for sid, url in page_urls.items():
+            if target == sid or target.startswith(sid + "-"):
+                return f'href="{url}"'
+        return m.group(0)
+
+    return re.sub(r'href="#([^"]+)"', relink, out)
