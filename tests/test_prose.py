@@ -4,7 +4,8 @@ The chapter is the user's text (``../shared/chapter/7.7-权重矩阵随机初始
 in tests/data so the check also runs on a clone without shared/). Code fences, printouts,
 images, admonitions added by the e-resource and link markup are set aside; heading levels
 may differ; a ``{{ value }}`` filled from a run stands for the number the book prints there;
-template statements (``{% … %}`` lines) are set aside.
+template statements and calls on a line of their own (``{% … %}``, ``{{ lab.open(case1) }}``:
+the e-resource's additions) are set aside.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def prose_lines(text: str) -> list[str]:
                 continue
             in_admonition = False
         if (not s or s.startswith("<img ") or s.startswith("![") or s.startswith("<!--") or s in ("/// caption", "///")
-                or s.startswith("[:material-download:") or s.startswith("{ .") or re.fullmatch(r"\{%.*%\}", s)):
+                or s.startswith("[:material-") or s.startswith("{ .") or re.fullmatch(r"\{%.*%\}|\{\{.*\}\}", s)):
             continue
         s = re.sub(r"^#+\s*", "", s)  # heading levels
         s = re.sub(r"\s*\{ *#[^}]*\}$", "", s)  # heading ids

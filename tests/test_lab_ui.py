@@ -1,0 +1,539 @@
+"""The 动手实验室 page (ch7/lab/) in headless Chromium: its controls, URL state, keyboard use,
+training, single steps and the sweep, against nn7 itself.
+
+The engine (assets/lab/nn7.js) is held equal to nn7 by tests/test_lab_engine.py; here the
+page's path is tested: what a control changes (and the URL), what the page shows after a run
+(the log and the command line it prints are run through nn7's own command line, in-process,
+and must print the same), that the main thread never blocks for more than 100 ms while
+training or sweeping, the narrow screen, both palettes, axe-core, print and no JavaScript.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shlex
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from browser_support import StaticServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.site]
+
+LAB = "ch7/lab/"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+LONG_TASK_MS = 100
+TIMEOUT_MS = 20_000
+
+# Every PerformanceObserver entry of type "longtask" (main-thread tasks over 50 ms), from the
+# start of the page, with its start time; registered before any of the page's scripts runs.
+LONG_TASKS = """
+window.__longTasks = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({start: e.startTime, duration: e.duration});
+  }).observe({type: "longtask", buffered: true});
+} catch (err) {
+  window.__longTasks = null;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def base_url(playwright_api, built_site):
+    assert (built_site / LAB / "index.html").is_file(), "the lab page was not built (is ch7/lab.md in the nav?)"
+    server = StaticServer(built_site)
+    try:
+        yield server.url
+    finally:
+        server.close()
+
+
+class Lab:
+    """One visit of the lab page in a fresh context; requests outside the site are blocked
+    and recorded, console errors and uncaught exceptions collected."""
+
+    def __init__(self, browser, base_url: str, query: str = "", **context_options):
+        options = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "service_workers": "block"}
+        self.context = browser.new_context(**(options | context_options))
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.origin = base_url.rstrip("/")
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.add_init_script(LONG_TASKS)
+        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"exception: {e}"))
+        self.page.goto(base_url + LAB + query)
+        if context_options.get("java_script_enabled", True):
+            self.page.wait_for_selector("html.lab-ready", state="attached")
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    # ---- reading the page
+
+    def text(self, selector: str) -> str:
+        return self.page.text_content(selector) or ""
+
+    def query(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
+
+    def value(self, selector: str) -> str:
+        return self.page.input_value(selector)
+
+    def radios(self) -> dict[str, str]:
+        return self.page.evaluate("""() => Object.fromEntries(['W1', 'B1', 'W2', 'B2'].map(n =>
+            [n, document.querySelector(`input[name="lab-${n}"]:checked`).value]))""")
+
+    def units(self) -> list[list[str]]:
+        """The exact current W1, B1, W2 of each hidden unit (the table under the charts)."""
+        return self.page.evaluate("""() => Array.from(document.querySelectorAll('#lab-units-body tr'),
+            tr => Array.from(tr.querySelectorAll('td'), td => td.dataset.value))""")
+
+    # ---- acting
+
+    def set_field(self, selector: str, value: str):
+        self.page.fill(selector, value)
+        self.page.press(selector, "Tab")  # commits (change event)
+
+    def train(self, timeout: int = TIMEOUT_MS):
+        self.page.select_option("#lab-speed", "fast")
+        self.page.click("#lab-run")
+        self.page.wait_for_function(
+            "() => /训练完成|训练发散/.test(document.getElementById('lab-status').textContent)", timeout=timeout)
+
+    def long_tasks(self, since: float = 0.0) -> list[dict]:
+        tasks = self.page.evaluate("() => window.__longTasks")
+        assert tasks is not None, "PerformanceObserver does not support 'longtask' in this Chromium"
+        return [t for t in tasks if t["start"] >= since]
+
+    def check_clean(self):
+        assert not self.blocked, f"requests outside the site: {self.blocked}"
+        assert not self.errors, "\n".join(self.errors)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def lab(browser, base_url):
+    opened: list[Lab] = []
+
+    def open_lab(query: str = "", **options) -> Lab:
+        visit = Lab(browser, base_url, query, **options)
+        opened.append(visit)
+        return visit
+
+    yield open_lab
+    for visit in opened:
+        visit.close()
+
+
+def nn7_says(args: list[str]) -> tuple[int, str, str]:
+    """`python -m nn7 ARGS`, in-process: exit status, stdout, stderr."""
+    from nn7.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    return code, out.getvalue(), err.getvalue()
+
+
+def run_command(line: str) -> str:
+    """A command the page shows (`python -m nn7 …`), run in-process; its standard output."""
+    words = shlex.split(line)
+    assert words[:3] == ["python", "-m", "nn7"], line
+    code, out, err = nn7_says(words[3:])
+    assert code == 0, f"{line}: {err}"
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def test_defaults_offline_and_the_book_settings(lab):
+    from nn7 import experiments
+
+    v = lab()
+    book = experiments.BOOK_SETTINGS
+    assert v.radios() == {"W1": "normal", "B1": "zeros", "W2": "zeros", "B2": "zeros"}  # case3
+    assert v.value("#lab-case") == "case3"
+    assert [v.value(f"#lab-{k}") for k in ("seed", "lr", "epochs", "batch", "hidden")] == \
+        [str(experiments.CHAPTER_SEED), repr(book.lr), str(book.epochs), str(book.batch_size), str(book.num_hidden)]
+    assert v.text("#lab-command") == (f"python -m nn7 train --init case3 --seed {experiments.CHAPTER_SEED} "
+                                      f"--lr {book.lr!r} --epochs {book.epochs} --batch-size {book.batch_size} "
+                                      f"--hidden {book.num_hidden}")
+    assert "训练" == v.text("#lab-run")
+    v.page.wait_for_load_state("networkidle")
+    assert run_axe(v.page) == []  # as a reader finds it, before anything runs
+    v.check_clean()
+
+
+def test_what_nn7_refuses_the_page_refuses_with_nn7s_words(lab):
+    v = lab("?init=bogus&hidden=9&seed=0")
+    message = v.text("#lab-init-error")
+    code, _, err = nn7_says(["train", "--init", "bogus"])
+    assert code == 2 and err.strip() == f"nn7: error: --init: {message}"
+    assert v.value("#lab-hidden") == "9" and v.text("#lab-hidden-error")  # this page's limit: 1 to 8
+    assert "设置有误" in v.text("#lab-status") and v.text("#lab-log") == ""
+    v.page.click("#lab-run")  # nothing to run, no exception
+    assert v.page.eval_on_selector_all("#lab-form input[type=radio]:checked", "rs => rs.length") == 0
+    v.page.check('input[name="lab-W1"][value="normal"]')  # a valid initialisation replaces it (others 0)
+    assert v.query()["init"] == "case3" and v.text("#lab-init-error") == ""
+    v.page.select_option("#lab-hidden", "8")
+    assert v.text("#lab-hidden-error") == "" and "就绪" in v.text("#lab-status")
+    v.check_clean()
+
+
+def test_url_round_trip(lab):
+    v = lab("?init=W1=zeros,B1=ones,W2=zeros,B2=ones&seed=7&lr=0.25&epochs=40&batch=16&hidden=3")
+    assert v.radios() == {"W1": "zeros", "B1": "ones", "W2": "zeros", "B2": "ones"}
+    assert v.value("#lab-case") == "case2"  # the same initialisation as the book's case 2
+    assert [v.value(f"#lab-{k}") for k in ("seed", "lr", "epochs", "batch", "hidden")] == ["7", "0.25", "40", "16", "3"]
+    assert v.text("#lab-command").endswith("--init case2 --seed 7 --lr 0.25 --epochs 40 --batch-size 16 --hidden 3")
+
+    v.set_field("#lab-lr", "0.3")
+    assert v.query()["lr"] == "0.3" and v.query()["init"] == "W1=zeros,B1=ones,W2=zeros,B2=ones"  # as given
+    v.page.check('input[name="lab-W1"][value="normal"]')
+    assert v.query()["init"] == "W1=normal,B1=ones,W2=zeros,B2=ones" and v.value("#lab-case") == ""
+    assert "init=W1=normal,B1=ones,W2=zeros,B2=ones&" in v.page.url  # readable, as the 7.7 page links it
+
+    v.page.go_back()
+    v.page.wait_for_function("() => document.querySelector('input[name=lab-W1]:checked').value === 'zeros'")
+    assert v.value("#lab-lr") == "0.3" and v.value("#lab-case") == "case2"
+    v.page.go_back()
+    v.page.wait_for_function("() => document.getElementById('lab-lr').value === '0.25'")
+    assert v.radios()["W1"] == "zeros" and v.value("#lab-seed") == "7"
+    v.page.go_forward()
+    v.page.wait_for_function("() => document.getElementById('lab-lr').value === '0.3'")
+    v.check_clean()
+
+
+def test_each_control_changes_its_setting_and_the_url(lab):
+    v = lab("?init=case2&epochs=5")
+    v.page.check('input[name="lab-W2"][value="normal"]')
+    assert v.query()["init"] == "W1=zeros,B1=ones,W2=normal,B2=ones"
+    v.page.check('input[name="lab-B1"][value="zeros"]')
+    assert v.query()["init"] == "W1=zeros,B1=zeros,W2=normal,B2=ones"
+    v.page.check('input[name="lab-B2"][value="zeros"]')
+    v.page.check('input[name="lab-W1"][value="ones"]')
+    assert v.query()["init"] == "W1=ones,B1=zeros,W2=normal,B2=zeros"
+    for selector, key, value, option in [("#lab-seed", "seed", "12", "--seed 12"), ("#lab-lr", "lr", "0.125", "--lr 0.125"),
+                                         ("#lab-epochs", "epochs", "7", "--epochs 7"),
+                                         ("#lab-batch", "batch", "800", "--batch-size 800")]:
+        v.set_field(selector, value)
+        assert v.query()[key] == value and option in v.text("#lab-command"), key
+    v.page.select_option("#lab-hidden", "5")
+    assert v.query()["hidden"] == "5" and "--hidden 5" in v.text("#lab-command")
+    assert len(v.units()) == 5
+
+    # a case restores the book's initialisation, seed and settings
+    v.page.select_option("#lab-case", "case1")
+    assert v.radios() == {"W1": "zeros", "B1": "zeros", "W2": "zeros", "B2": "zeros"}
+    assert v.query() == {"init": "case1", "seed": "0", "lr": "0.5", "epochs": "1000", "batch": "32", "hidden": "2"}
+
+    # the run: train → pause → continue; 重置 returns to epoch 0
+    v.page.select_option("#lab-speed", "slow")
+    v.page.click("#lab-run")
+    assert v.text("#lab-run") == "暂停"
+    v.page.wait_for_function("() => document.getElementById('lab-log').textContent.startsWith('轮数')")
+    v.page.click("#lab-run")
+    assert v.text("#lab-run") == "继续" and "已暂停" in v.text("#lab-status")
+    paused = v.text("#lab-log")
+    v.page.wait_for_timeout(200)
+    assert v.text("#lab-log") == paused  # nothing trains while paused
+    v.page.click("#lab-run")
+    assert v.text("#lab-run") == "暂停"
+    v.page.click("#lab-reset")
+    assert v.text("#lab-run") == "训练" and not v.text("#lab-log").startswith("轮数")
+    assert "尚未训练" in v.text("#lab-summary")
+
+    # invalid input: the engine's message next to the control, the same as nn7's
+    for selector, typed, args in [("#lab-batch", "0", ["train", "--batch-size", "0"]),
+                                  ("#lab-seed", "-1", ["train", "--seed", "-1"]),
+                                  ("#lab-epochs", "2.5", None), ("#lab-lr", "abc", None)]:
+        v.set_field(selector, typed)
+        message = v.text(f"{selector}-error")
+        assert message and v.page.get_attribute(selector, "aria-invalid") == "true", selector
+        assert v.page.get_attribute(f"{selector}-error", "aria-live") == "polite"
+        if args:
+            code, _, err = nn7_says(args)
+            assert code == 2 and err.strip() == f"nn7: error: {message}"
+        v.page.click("#lab-run")
+        assert "设置有误" in v.text("#lab-status")
+        v.set_field(selector, {"#lab-batch": "32", "#lab-seed": "0", "#lab-epochs": "5", "#lab-lr": "0.5"}[selector])
+        assert v.text(f"{selector}-error") == "" and v.page.get_attribute(selector, "aria-invalid") == "false"
+    v.check_clean()
+
+
+# The accessible name of the focused control and whether its focus is visible.
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const s = getComputedStyle(el);
+    const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+    let name = el.getAttribute('aria-label') || '';
+    if (!name && el.labels && el.labels.length) name = Array.from(el.labels, l => l.textContent).join(' ');
+    if (!name && el.tagName === 'BUTTON') name = el.textContent;
+    if (el.type === 'radio') name = el.closest('fieldset').querySelector('legend').textContent + ' ' + name;
+    return {id: el.id || (el.type === 'radio' ? el.name : el.tagName + '.' + el.className), name: name.trim(), visible};
+}"""
+
+KEYBOARD_ORDER = ["lab-case", "lab-W1", "lab-B1", "lab-W2", "lab-B2", "lab-seed", "lab-lr", "lab-epochs",
+                  "lab-batch", "lab-hidden", "lab-run", "lab-step", "lab-book-trace", "lab-reset", "lab-speed",
+                  "lab-sweep-seeds", "lab-sweep-lr", "lab-sweep-epochs", "lab-sweep-start", "lab-sweep-cancel",
+                  "lab-heatmap-box"]
+
+
+def test_keyboard_only(lab):
+    v = lab("?init=case2&epochs=20")
+    p = v.page
+    p.focus("#lab-settings a.headerlink")  # the permalink of the heading 设置, just before the form
+    seen = []
+    for _ in range(60):
+        p.keyboard.press("Tab")
+        f = p.evaluate(FOCUSED)
+        seen.append(f)
+        if f["id"] == "lab-heatmap-box":
+            break
+    order = [f["id"] for f in seen if f["id"] in KEYBOARD_ORDER]
+    assert order == KEYBOARD_ORDER, order
+    for f in seen:
+        if f["id"] in KEYBOARD_ORDER:
+            assert f["name"], f"{f['id']}: no accessible name"
+            assert f["visible"], f"{f['id']}: focus not visible (no outline, no box-shadow)"
+
+    # radio groups: arrow keys choose; the URL follows
+    p.focus('input[name="lab-W2"]:checked')
+    p.keyboard.press("ArrowRight")
+    assert v.query()["init"] == "W1=zeros,B1=ones,W2=ones,B2=ones"
+    p.keyboard.press("ArrowRight")
+    assert v.query()["init"] == "W1=zeros,B1=ones,W2=normal,B2=ones"
+    # a text field: type and Enter
+    p.focus("#lab-epochs")
+    p.keyboard.press("Control+a")
+    p.keyboard.type("15")
+    p.keyboard.press("Enter")
+    assert v.query()["epochs"] == "15"
+    # buttons: Enter and Space
+    p.focus("#lab-step")
+    p.keyboard.press("Enter")
+    assert "----迭代 1----" in v.text("#lab-trace")
+    p.keyboard.press(" ")
+    assert "----迭代 2----" in v.text("#lab-trace")
+    p.focus("#lab-run")
+    p.keyboard.press(" ")
+    p.wait_for_function("() => /训练完成/.test(document.getElementById('lab-status').textContent)")
+    p.focus("#lab-reset")
+    p.keyboard.press("Enter")
+    assert v.text("#lab-run") == "训练"
+    v.check_clean()
+
+
+def test_case2_stays_symmetric_and_random_w2_breaks_it(lab):
+    v = lab("?init=case2&epochs=30")
+    v.train()
+    units = v.units()
+    assert len(units) == 2 and units[0] == units[1], units
+    assert "完全相等" in v.text("#lab-distinct") and "始终" in v.text("#lab-distinct")
+    # the log and the parameters are nn7's, and so is what the shown command prints
+    log = v.text("#lab-log").split("\n")
+    printed = run_command(v.text("#lab-command")).rstrip("\n").split("\n")
+    assert log == printed[-5:]
+    from nn7.train import TrainSettings, train
+
+    assert log[0] == train("case2", TrainSettings(epochs=30), seed=0).log_lines()[-5]
+
+    v.page.check('input[name="lab-W2"][value="normal"]')
+    assert v.text("#lab-run") == "训练" and v.units()[0] != v.units()[1]
+    v.train()
+    units = v.units()
+    assert units[0] != units[1]
+    assert "各不相同" in v.text("#lab-distinct")
+    assert v.text("#lab-log").split("\n") == run_command(v.text("#lab-command")).rstrip("\n").split("\n")[-5:]
+    v.check_clean()
+
+
+def test_single_steps_and_the_books_trace_equal_nn7_trace(lab):
+    v = lab("?init=case2")
+    v.page.click("#lab-step")
+    v.page.click("#lab-step")
+    command = v.text("#lab-trace-command")
+    assert command == "python -m nn7 trace --init case2 --seed 0 --lr 0.5 --steps 2"
+    printed = run_command(command)
+    assert v.text("#lab-trace") == printed[printed.index("----迭代 2----"):]
+    marked = v.page.eval_on_selector_all("#lab-trace mark", "ms => ms.map(m => m.textContent)")
+    assert "A1=[[0.7616 0.7616]]" in marked and "W2=[[-0.1475] [-0.1475]]" in marked
+    assert not any(m.startswith(("Z2=", "B2=", "dZ2=", "dB2=")) for m in marked)
+
+    v.page.click("#lab-book-trace")
+    command = v.text("#lab-trace-command")
+    assert "--sample" in command and "--init case2" in command
+    assert v.text("#lab-trace") == run_command(command)
+    assert "W2=[[-0.0362] [-0.0362]]" in v.text("#lab-trace")  # the text's numbers (7.7 page)
+
+    v.page.check('input[name="lab-W1"][value="normal"]')  # no trace in the book for this one
+    assert v.page.get_attribute("#lab-book-trace", "aria-disabled") == "true"
+    v.page.focus("#lab-book-trace")  # still focusable and operable: it says why there is nothing
+    v.page.keyboard.press("Enter")
+    assert "书中只给出了" in v.text("#lab-trace-note")
+    v.page.click("#lab-step")
+    printed = run_command(v.text("#lab-trace-command"))
+    assert v.text("#lab-trace") == printed and "--steps 1" in v.text("#lab-trace-command")
+    v.check_clean()
+
+
+SWEEP_IN_PAGE = """async ([seeds, epochs, lr]) => {
+    const m = await import(new URL('../../assets/lab/nn7.js', location.href));
+    const r = m.sweep({seeds, epochs, lr});
+    return r.rows.map(row => [row.init, String(row.median), String(row.lowest)]);
+}"""
+
+
+def test_no_long_task_while_training_or_sweeping_and_the_sweep_is_nn7s(lab):
+    v = lab("?init=case3&epochs=400")
+    p = v.page
+    start = p.evaluate("() => performance.now()")
+    v.train()
+    p.fill("#lab-sweep-seeds", "2")
+    p.fill("#lab-sweep-epochs", "50")
+    p.fill("#lab-sweep-lr", "0.5")
+    p.click("#lab-sweep-start")
+    p.wait_for_function("() => /扫描完成/.test(document.getElementById('lab-sweep-status').textContent)")
+    tasks = v.long_tasks(since=start)
+    assert all(t["duration"] <= LONG_TASK_MS for t in tasks), f"main-thread tasks over {LONG_TASK_MS} ms: {tasks}"
+    assert p.evaluate("() => document.getElementById('lab-sweep-progress').value") == 1
+
+    cells = p.eval_on_selector_all("#lab-heatmap td", "tds => tds.map(td => [td.dataset.init, td.dataset.median, td.dataset.lowest])")
+    assert len(cells) == 81
+    direct = p.evaluate(SWEEP_IN_PAGE, [[0, 1], 50, 0.5])
+    assert cells == direct
+    shown = p.eval_on_selector_all("#lab-heatmap td", "tds => tds.map(td => td.textContent)")
+    assert shown[0] == f"{float(direct[0][1]):.2f}({float(direct[0][2]):.2f})"
+    # the observer works: the in-page sweep above blocked the main thread for a long time
+    p.wait_for_function(f"() => window.__longTasks.some(t => t.duration > {LONG_TASK_MS})")
+
+    # cancel: the workers are terminated, the last result stays
+    before = p.eval_on_selector_all("#lab-heatmap td", "tds => tds.map(td => td.dataset.median)")
+    p.fill("#lab-sweep-seeds", "10")
+    p.fill("#lab-sweep-epochs", "1000")
+    p.click("#lab-sweep-start")
+    assert p.get_attribute("#lab-sweep-cancel", "aria-disabled") == "false"
+    p.wait_for_function("() => document.getElementById('lab-sweep-progress').value > 0")
+    p.click("#lab-sweep-cancel")
+    assert v.text("#lab-sweep-status") == "已取消扫描。"
+    p.wait_for_timeout(300)
+    assert v.text("#lab-sweep-status") == "已取消扫描。"
+    assert p.evaluate("() => document.getElementById('lab-sweep-progress').value") == 0
+    assert p.get_attribute("#lab-sweep-cancel", "aria-disabled") == "true"
+    assert p.eval_on_selector_all("#lab-heatmap td", "tds => tds.map(td => td.dataset.median)") == before
+    v.check_clean()
+
+
+def test_narrow_screen_dark_palette_and_axe(lab):
+    v = lab("?init=case2&epochs=10", viewport={"width": 390, "height": 844}, color_scheme="dark", is_mobile=True)
+    p = v.page
+    assert p.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"
+    v.train()
+    p.click("#lab-step")
+    p.fill("#lab-sweep-seeds", "1")
+    p.fill("#lab-sweep-epochs", "3")
+    p.click("#lab-sweep-start")
+    p.wait_for_function("() => /扫描完成/.test(document.getElementById('lab-sweep-status').textContent)")
+    assert p.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), \
+        "the page scrolls sideways at 390 px"
+    outside = p.evaluate("""() => Array.from(document.querySelectorAll('#lab-form :is(input, select, button), #lab-sweep-form :is(input, button), canvas'))
+        .map(el => [el.id || el.name, el.getBoundingClientRect()])
+        .filter(([, r]) => r.width === 0 || r.left < 0 || r.right > document.documentElement.clientWidth)
+        .map(([id]) => id)""")
+    assert not outside, f"controls or charts cut off at 390 px: {outside}"
+
+    swatch = "() => getComputedStyle(document.querySelector('#lab-unit-legend .lab-swatch')).backgroundColor"
+    dark = p.evaluate(swatch)
+    violations = {"slate": run_axe(p)}
+    p.click("form[data-md-component=palette] label:not([hidden])")  # Material's palette toggle
+    p.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
+    p.wait_for_function(f"() => ({swatch})() !== {dark!r}")  # redrawn in the light palette's colours
+    p.mouse.move(200, 600)  # away from the toggle: its tooltip fades out (axe would catch it mid-fade)
+    p.evaluate("() => document.activeElement.blur()")
+    p.wait_for_function("() => !document.querySelector('.md-tooltip--active')")
+    p.wait_for_timeout(400)
+    violations["default"] = run_axe(p)
+    assert violations == {"slate": [], "default": []}
+    v.check_clean()
+
+
+def run_axe(page) -> list[str]:
+    if not AXE.is_file():
+        pytest.skip(f"axe-core is not vendored at {AXE}")
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async (tags) => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join('; ')})`);
+    }""", AXE_TAGS)
+    return result
+
+
+def test_print_keeps_the_introduction_only(lab):
+    v = lab()
+    p = v.page
+    p.emulate_media(media="print")
+    assert p.is_visible("h1") and p.is_visible("text=本页在你的浏览器中训练")
+    assert p.is_visible(".lab-print-only")
+    for selector in ("#lab-settings", "#lab-training", "#lab-single-step", "#lab-sweep"):  # the sections' prose
+        assert p.is_visible(selector), selector
+    for selector in ("#lab-form", "#lab-chart-loss", "#lab-log", "#lab-sweep-form", "#lab-heatmap-box", "#lab-trace"):
+        assert not p.is_visible(selector), selector
+    p.emulate_media(media="screen")
+    assert p.is_visible("#lab-form") and not p.is_visible(".lab-print-only")
+    v.check_clean()
+
+
+def test_without_javascript_the_page_says_what_it_needs(lab, built_site):
+    raw = (built_site / LAB / "index.html").read_text(encoding="utf-8")
+    assert "<noscript>" in raw and "需要 JavaScript" in raw
+    v = lab(java_script_enabled=False)
+    p = v.page
+    assert p.is_visible(".lab-noscript .admonition-title")  # (text= selectors skip <noscript>)
+    assert p.text_content(".lab-noscript .admonition-title") == "需要 JavaScript"
+    assert not p.is_visible("#lab-form") and not p.is_visible("#lab-run")
+    p.wait_for_load_state("load")
+    images = p.evaluate("""() => Array.from(document.querySelectorAll('.lab-noscript img'),
+        i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0, i.alt])""")
+    assert len(images) == 2 and all(ok and alt for _, ok, alt in images), images
+    assert not v.blocked
+
+
+def test_the_print_editions_copy_is_prose_only_and_inert(browser, base_url, built_site):
+    """print-site's print_page/ carries a copy of the page's HTML: there the lab's parts stay
+    hidden, its script and stylesheet are not loaded, and the sections' prose is printed."""
+    if not (built_site / "print_page" / "index.html").is_file():
+        pytest.skip("no print edition in this build")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    try:
+        page = context.new_page()
+        errors, requests = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(base_url + "print_page/", wait_until="networkidle")
+        assert not errors, errors
+        assert not [u for u in requests if "/assets/lab/" in u], "the lab was loaded on the print page"
+        assert page.is_visible("text=本页的交互部分（训练、单步和扫描）需要在网站上打开本页使用")
+        assert page.evaluate("""() => Array.from(document.querySelectorAll('.lab-interactive'))
+            .every(el => el.hidden && el.getClientRects().length === 0)""")
+        assert page.locator(".lab-interactive").count() == 4
+        page.emulate_media(media="print")
+        assert page.is_visible("text=单步”每按一次") and page.is_visible(".lab-print-only")
+    finally:
+        context.close()
