@@ -9,7 +9,8 @@ only wires the result into MkDocs:
 * on_files: publish the generated files (figures, CSV data, downloads, the lab's data) with
   File.generated; the executed notebook takes the place of its source, docs/ch7/notebook.ipynb;
 * on_page_markdown: fill each page's template with the values the runs published;
-* on_page_content: TeX to MathML (server-side, no script);
+* on_page_content: TeX to MathML (server-side, no script), and boxes that scroll sideways
+  made keyboard-focusable (nn7.htmlfix);
 * on_post_build: in the print edition (print_page/), links to anchors and to pages it leaves
   out point where they should.
 

@@ -158,15 +158,24 @@ def pytest_sessionfinish(session):
         session.config.workeroutput["nn7_blocks"] = json.dumps(_BLOCK_STATS)
 
 
+_WORKER_SUMMARIES: list[str] = []  # summary lines a worker's tests left (e.g. the axe results per page)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     import json
 
-    for kind, where in json.loads(getattr(node, "workeroutput", {}).get("nn7_blocks", "{}")).items():
+    output = getattr(node, "workeroutput", {})
+    for kind, where in json.loads(output.get("nn7_blocks", "{}")).items():
         _BLOCK_STATS[kind].extend(where)
+    if output.get("nn7_a11y"):
+        _WORKER_SUMMARIES.append(output["nn7_a11y"])
 
 
 def pytest_terminal_summary(terminalreporter):
+    for text in _WORKER_SUMMARIES:
+        for line in str(text).splitlines():
+            terminalreporter.write_line(line)
     s = _BLOCK_STATS
     total = sum(len(v) for v in s.values())
     if total:
