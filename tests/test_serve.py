@@ -1,7 +1,10 @@
 """`make serve` never publishes stale results: with a real `mkdocs serve` running on a copy of
 the repository, edit nn7's code (the log format), add a case with a printout and a figure
 (registry + page) and edit a snippet; without a restart, the served site and build/generated/
-equal a clean build of the edited sources, byte for byte."""
+equal a clean build of the edited sources, byte for byte.
+
+As every job re-runs on both sides (nn7's code changed), this is also the suite's check that
+two builds of the same sources from empty caches give the same bytes."""
 
 from __future__ import annotations
 
