@@ -63,7 +63,8 @@ def chapter_text() -> str:
 
 def test_the_copy_is_the_users_chapter():
     if not SHARED.is_file():
-        pytest.skip(f"{SHARED} is not beside this checkout (only the copy in tests/data is checked)")
+        pytest.skip("the author's chapter (shared/chapter/, beside the repository) is not here: "
+                    "tests/data/chapter-7.7.md, its copy, is what the other tests check")
     assert COPY.read_bytes() == SHARED.read_bytes(), "tests/data/chapter-7.7.md differs from shared/: copy it again"
 
 
