@@ -150,6 +150,17 @@ def block_stats() -> dict[str, list[str]]:
     return _BLOCK_STATS
 
 
+# The slowest files first, so that a parallel run does not end with one worker still busy on
+# a long file while the other has nothing left (pytest-xdist hands out whole files in order).
+SLOW_FIRST = ("test_serve.py", "test_a11y.py", "test_contributing.py", "test_lab_ui.py", "test_docs.py",
+              "test_cache.py", "test_claims.py", "test_cli.py", "test_pdf.py", "test_site.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: k for k, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def pytest_sessionfinish(session):
     """A worker of a parallel run hands its block counts to the controller."""
     if hasattr(session.config, "workeroutput"):

@@ -154,15 +154,65 @@ def _deterministic(raw: bytes, served_from: str, site_url: str) -> bytes:
                 action = annot.get("/A")
                 if action is not None and str(action.get("/URI", "")).startswith(served_from):
                     action.URI = pikepdf.String(site_url + str(action.URI)[len(served_from):])
+        _renumber_structure_ids(pdf)
         for key in ("/CreationDate", "/ModDate"):
             if key in pdf.docinfo:
                 del pdf.docinfo[key]
         if "/Metadata" in pdf.Root:
             del pdf.Root.Metadata
+        if "/ID" in pdf.trailer:  # qpdf keeps the first half of an existing ID: make both anew
+            del pdf.trailer.ID
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue()
+
+
+def _renumber_structure_ids(pdf) -> None:
+    """The tagged PDF's structure elements carry IDs made from Chromium's internal DOM node
+    numbers ("node00000477"), which depend on what the page's scripts created before; give them
+    numbers in their order instead (the same order, so the ID tree stays sorted)."""
+    import re
+
+    import pikepdf
+
+    if "/StructTreeRoot" not in pdf.Root:
+        return
+    pattern = re.compile(r"node\d+$")
+    found: set[str] = set()
+    seen: set = set()
+
+    def walk(obj, visit):
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in seen:
+                return
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Dictionary):
+            for key in list(obj.keys()):
+                if key in ("/P", "/Pg", "/Parent", "/Obj"):
+                    continue  # back to a parent or out to a page: already or elsewhere walked
+                visit(obj, key)
+                walk(obj[key], visit)
+        elif isinstance(obj, pikepdf.Array):
+            for k in range(len(obj)):
+                visit(obj, k)
+                walk(obj[k], visit)
+
+    def collect(container, key):
+        value = container[key]
+        if isinstance(value, pikepdf.String) and pattern.match(str(value)):
+            found.add(str(value))
+
+    walk(pdf.Root.StructTreeRoot, collect)
+    mapping = {old: f"node{k:08d}" for k, old in enumerate(sorted(found))}
+    seen.clear()
+
+    def replace(container, key):
+        value = container[key]
+        if isinstance(value, pikepdf.String) and str(value) in mapping:
+            container[key] = pikepdf.String(mapping[str(value)])
+
+    walk(pdf.Root.StructTreeRoot, replace)
 
 
 def main(argv: list[str] | None = None) -> int:
