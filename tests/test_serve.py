@@ -1,13 +1,16 @@
 """`make serve` never publishes stale results: with a real `mkdocs serve` running on a copy of
-the repository, edit nn7's code (the log format), add a case with a printout and a figure
-(registry + page) and edit a snippet; without a restart, the served site and build/generated/
-equal a clean build of the edited sources, byte for byte.
+the repository, apply every recipe of CONTRIBUTING.md — among them a new case with its printout
+and two figures (registry, snippet, page), a snippet section and a new page — and change nn7's
+log format; without a restart, the served site and build/generated/ equal a clean build of the
+edited sources, byte for byte, and each recipe's promised result is on the pages.
 
 As every job re-runs on both sides (nn7's code changed), this is also the suite's check that
-two builds of the same sources from empty caches give the same bytes."""
+two builds of the same sources from empty caches give the same bytes; and it is where
+CONTRIBUTING.md's recipes are replayed (tests/test_contributing.py checks the document)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import signal
@@ -22,32 +25,9 @@ from pathlib import Path
 import pytest
 
 from repo_copy import copy_repo, env_for, tree
+from test_contributing import DOC, fill, recipes
 
 pytestmark = [pytest.mark.site]
-
-NEW_CASE = '''    Case("case4", "random", figures=("init_n_n.png", "init_n_n_result.png")),
-'''
-NEW_PAGE_PART = '''
-## 测试：情况四
-
-<!-- nn7:printout case4 -->
-```text
---8<-- "printouts/case4.txt"
-```
-
-验证集 R² 为 {{ case4.final.val_r2 | fixed(4) }}。
-
-![情况四的训练曲线，验证集 R² 为 {{ case4.final.val_r2 | fixed(3) }}](img/init_n_n.png)
-/// caption
-图 7.7.7 情况四的训练情况
-///
-
-![情况四的拟合](img/init_n_n_result.png)
-/// caption
-图 7.7.8 情况四的拟合情况
-///
-'''
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -89,18 +69,17 @@ def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
     try:
         _wait(lambda: _get(url + "ch7/7.7/"), 240, "the site to be served", proc, log)
         start = log.stat().st_size
-        # 1. nn7's code: the log format; 2. a new case in the registry and on the page; 3. a snippet
+        # CONTRIBUTING.md's recipes (prose, wording, a number, a case, a snippet section, a page) …
+        all_recipes = recipes(DOC.read_text(encoding="utf-8"))
+        for r in all_recipes:
+            for k, diff in enumerate(r.diffs):
+                patch = tmp_path / f"{r.name}-{k}.diff"
+                patch.write_text(diff, encoding="utf-8")
+                applied = subprocess.run(["git", "apply", str(patch)], cwd=root, capture_output=True, text=True)
+                assert applied.returncode == 0, f"recipe {r.name}: its change no longer applies:\n{applied.stderr}"
+        # … and nn7's code: the log format
         train = root / "src" / "nn7" / "train.py"
         train.write_text(train.read_text(encoding="utf-8").replace("验证集: loss", "验证集: 误差"), encoding="utf-8")
-        exp = root / "src" / "nn7" / "experiments.py"
-        text = exp.read_text(encoding="utf-8")
-        anchor = '    Case("h7_5"'
-        exp.write_text(text.replace(anchor, NEW_CASE + anchor, 1), encoding="utf-8")
-        page = root / "docs" / "ch7" / "7.7.md"
-        page.write_text(page.read_text(encoding="utf-8") + NEW_PAGE_PART, encoding="utf-8")
-        snippet = root / "snippets" / "H7_8_Train_Init_0.py"
-        snippet.write_text(snippet.read_text(encoding="utf-8").replace("# the one random group", "# the random group"),
-                           encoding="utf-8")
 
         def rebuilt():
             tail = log.read_bytes()[start:]
@@ -108,7 +87,7 @@ def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
                 pytest.fail("the rebuild failed:\n" + tail.decode("utf-8", "replace")[-3000:])
             html = _get(url + "ch7/7.7/") or b""
             done = tail.count(b"Reloading browsers")
-            return done and "情况四".encode() in html and "验证集: 误差".encode() in html
+            return done and "情况四".encode() in html and "验证集: 误差".encode() in html and _get(url + "ch7/faq/")
 
         _wait(rebuilt, 400, "the edits to appear on the served page", proc, log)
         time.sleep(3)  # a rebuild for a change that arrived late would show up in the log now
@@ -131,6 +110,15 @@ def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
         assert sorted(served_generated) == sorted(clean_generated)
         assert [k for k in served_generated if served_generated[k] != clean_generated[k]] == []
         assert "img/init_n_n.png" in served_generated and "printouts/case4.txt" in served_generated
+
+        # what each recipe promises, on the clean build
+        values = json.loads((clean / "build" / "generated" / "site.json").read_text(encoding="utf-8"))["values"]
+        for r in all_recipes:
+            for page, text in r.expect:
+                visible = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", (clean / "site" / page).read_text(encoding="utf-8")))
+                assert fill(text, values) in visible, f"recipe {r.name}: {page} does not contain {fill(text, values)!r}"
+            for rel in r.files:
+                assert (clean / rel).is_file(), f"recipe {r.name}: {rel} was not made"
 
         differ = []
         for rel, data in tree(clean / "site").items():
