@@ -400,17 +400,25 @@ SWEEP_IN_PAGE = """async ([seeds, epochs, lr]) => {
 
 
 def test_no_long_task_while_training_or_sweeping_and_the_sweep_is_nn7s(lab):
-    v = lab("?init=case3&epochs=400")
-    p = v.page
-    start = p.evaluate("() => performance.now()")
-    v.train()
-    p.fill("#lab-sweep-seeds", "2")
-    p.fill("#lab-sweep-epochs", "50")
-    p.fill("#lab-sweep-lr", "0.5")
-    p.click("#lab-sweep-start")
-    p.wait_for_function("() => /扫描完成/.test(document.getElementById('lab-sweep-status').textContent)")
-    tasks = v.long_tasks(since=start)
-    assert all(t["duration"] <= LONG_TASK_MS for t in tasks), f"main-thread tasks over {LONG_TASK_MS} ms: {tasks}"
+    # A long task is wall-clock time: on 2 busy cores (the other test worker building the site)
+    # the OS can stall a 12 ms slice past 100 ms. A page that blocks (say, training in one task)
+    # does so on every attempt; a stall does not repeat. So: up to 3 fresh pages, one clean.
+    # 3000 epochs take ~0.25 s: with SLICE_MS unbounded, all 3 pages show a 200-300 ms task.
+    attempts = []
+    for _ in range(3):
+        v = lab("?init=case3&epochs=3000")
+        p = v.page
+        start = p.evaluate("() => performance.now()")
+        v.train()
+        p.fill("#lab-sweep-seeds", "2")
+        p.fill("#lab-sweep-epochs", "50")
+        p.fill("#lab-sweep-lr", "0.5")
+        p.click("#lab-sweep-start")
+        p.wait_for_function("() => /扫描完成/.test(document.getElementById('lab-sweep-status').textContent)")
+        attempts.append([t for t in v.long_tasks(since=start) if t["duration"] > LONG_TASK_MS])
+        if not attempts[-1]:
+            break
+    assert not attempts[-1], f"main-thread tasks over {LONG_TASK_MS} ms on each of {len(attempts)} pages: {attempts}"
     assert p.evaluate("() => document.getElementById('lab-sweep-progress').value") == 1
 
     cells = p.eval_on_selector_all("#lab-heatmap td", "tds => tds.map(td => [td.dataset.init, td.dataset.median, td.dataset.lowest])")
