@@ -12,6 +12,7 @@ import pytest
 
 from docs_support import block_kind, compare_printout, page_blocks, raw_fences, run_block
 from nn7 import experiments
+from nn7.trace import STEP_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -50,8 +51,8 @@ def fresh_printouts(tmp_path_factory, script_runs) -> dict[str, str]:
     for part in proc.stdout.split("# ")[1:]:
         name, _, text = part.partition("\n")
         out[name] = text
-        for k, step in enumerate(text.split("----迭代")[1:], start=1):
-            out[f"{name} {k}"] = "----迭代" + step
+        for k, step in enumerate(text.split(STEP_HEADER)[1:], start=1):
+            out[f"{name} {k}"] = STEP_HEADER + step
     out["sweep"] = script_runs["H7_8_Init_Sweep.py"].stdout
     return out
 

@@ -73,6 +73,11 @@ class Job:
     run: Callable[["Context"], Outputs]
     glue_name: str | None = None
 
+    @property
+    def stem(self) -> str:
+        """The job's name as a file name (``case:case1`` -> ``case_case1``)."""
+        return self.name.replace(":", "_")
+
 
 @dataclass
 class Context:
@@ -203,10 +208,6 @@ def _diagram_job(ctx: Context) -> Outputs:
         return Outputs({f"img/{DIAGRAM}": Path(path).read_bytes()})
 
 
-def _params(p) -> dict:
-    return {k: v.tolist() for k, v in p.as_dict().items()}
-
-
 def _case_job(name: str):
     def run(ctx: Context) -> Outputs:
         from . import plots
@@ -223,7 +224,7 @@ def _case_job(name: str):
         h = result.history
         glue = {"name": name, "init": str(case.spec), "seed": case.seed, "settings": case.settings.as_dict(),
                 "final": {**result.final("r2"), **result.final("book")},
-                "initial": _params(result.initial), "params": _params(result.params),
+                "initial": result.initial.to_json(), "params": result.params.to_json(),
                 "iterations": int(h.iteration[-1]), "checkpoints": len(h.iteration),
                 "figures": list(case.figures or ()), "page": case.page}
         return Outputs(files, glue)
@@ -249,16 +250,16 @@ def trace_differences(name: str, ours: list[dict]) -> list[dict]:
 
 def _trace_job(name: str):
     def run(ctx: Context) -> Outputs:
-        import numpy as np
+        from .trace import STEP_HEADER
 
         t = experiments.TRACES[name]
         steps, printed = call_snippet(ctx.snippets / t.script, "trace", name)
-        blocks = ["----迭代" + part for part in printed.split("----迭代")[1:]]
+        blocks = [STEP_HEADER + part for part in printed.split(STEP_HEADER)[1:]]
         if len(blocks) != len(steps):
             raise BuildError(f"{ctx.snippets / t.script}: trace({name!r}) printed {len(blocks)} "
                              f"iterations for {len(steps)} steps")
         files = {f"printouts/{name}-{k}.txt": b.encode() for k, b in enumerate(blocks, start=1)}
-        ours = [{k: np.asarray(v).tolist() for k, v in s.as_dict().items()} for s in steps]
+        ours = [s.to_json() for s in steps]
         picked = experiments.pick_samples(t.samples)
         glue = {"name": name, "case": t.case, "lr": t.lr, "steps": ours,
                 "samples": [{"x": float(px), "y": float(py), "x_given": x is not None}
@@ -400,7 +401,7 @@ class _Writes:
 
 
 def _manifest_path(out: Path, job: Job) -> Path:
-    return out / CACHE / (job.name.replace(":", "_") + ".json")
+    return out / CACHE / f"{job.stem}.json"
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -460,7 +461,7 @@ def generate(root: str | Path = ".", out: str | Path | None = None, log: Callabl
             result = job.run(ctx)
             files = dict(result.files)
             if result.glue is not None:
-                files[f"glue/{job.name.replace(':', '_')}.json"] = _json(result.glue)
+                files[f"glue/{job.stem}.json"] = _json(result.glue)
             for rel, data in files.items():
                 write(out / rel, data)
             manifest = {"key": key, "outputs": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())}}
@@ -472,9 +473,8 @@ def generate(root: str | Path = ".", out: str | Path | None = None, log: Callabl
         outcomes.append(JobOutcome(job.name, not cached, seconds))
         log(f"nn7: {job.name:<20} {'cached' if cached else 'ran'} {seconds:6.2f} s")
         keep |= set(manifest["outputs"]) | {manifest_path.relative_to(out).as_posix()}
-        if job.glue_name:
-            glue_file = out / "glue" / f"{job.name.replace(':', '_')}.json"
-            glue[job.glue_name] = json.loads(glue_file.read_text(encoding="utf-8"))
+        if job.glue_name:  # read back, so a cached and a fresh job give the same (JSON) values
+            glue[job.glue_name] = json.loads((out / "glue" / f"{job.stem}.json").read_text(encoding="utf-8"))
     if only is not None:
         return Report(out, {}, [], outcomes, base)
     _prune(out, keep)

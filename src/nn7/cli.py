@@ -11,6 +11,7 @@ one line with its place and exit status 1 (``NN7_TRACEBACK=1`` shows the traceba
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -220,29 +221,32 @@ class _ClosedStdout:
         return False
 
 
-def _say(text: str) -> None:
-    """A line of text on standard output, flushed (a failing stdout is an error here)."""
+@contextlib.contextmanager
+def _stdout_errors():
+    """A failing standard output (not a closed pipe, which main ends quietly) as _StdoutError."""
     try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+        yield
     except BrokenPipeError:
         raise
     except OSError as err:
         raise _StdoutError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
+def _say(text: str) -> None:
+    """A line of text on standard output, flushed (a failing stdout is an error here)."""
+    with _stdout_errors():
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+
 def _write_output(data: bytes, path: Path | None) -> None:
     from .fileio import write_atomic
 
     if path is None or str(path) == "-":
-        try:
+        with _stdout_errors():
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as err:
-            raise _StdoutError(f"cannot write to standard output: {err.strerror or err}") from None
         return
     write_atomic(path, data, make_parents=False)
 
@@ -330,7 +334,7 @@ def _interrupted_json(result, completed: int) -> dict:
         out = result.to_json()
     else:
         out = {"init": result.init, "seed": result.seed, "settings": result.settings.as_dict(), "final": None,
-               "params": {k: v.tolist() for k, v in result.params.as_dict().items()}, "history": None}
+               "params": result.params.to_json(), "history": None}
     return out | {"interrupted": True, "completed_epochs": completed}
 
 
@@ -372,16 +376,12 @@ def cmd_train(args) -> int:
             return
         line = checkpoint.log_line(args.accuracy) + "\n"
         progress.make_room()
-        try:
+        with _stdout_errors():
             # Counted first: Ctrl-C is raised when a call returns, so it can come after the
             # line went into the buffer but not between the count and the write.
             printed += 1
             sys.stdout.write(line)
             sys.stdout.flush()  # a Ctrl-C here leaves the line in the buffer, printed later
-        except BrokenPipeError:
-            raise
-        except OSError as err:
-            raise _StdoutError(f"cannot write to standard output: {err.strerror or err}") from None
 
     try:
         result = fit(params, loader, settings, init=str(args.init), seed=args.seed,
@@ -430,7 +430,7 @@ def cmd_trace(args) -> int:
         result = trace(params, xs.scale(raw[:, :1]), ys.scale(raw[:, 1:]), args.lr)
     if args.json:
         out = [{"iteration": s.iteration, "x": s.x.tolist(), "y": s.y.tolist(),
-                **{k: np.asarray(v).tolist() for k, v in s.as_dict().items()}} for s in result]
+                **s.to_json()} for s in result]
         _say(json.dumps(out))
     else:
         _say(format_trace(result).rstrip("\n"))
@@ -591,12 +591,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
             return stop.code if isinstance(stop.code, int) else 0
         code = COMMANDS[args.command](args)
-        try:
+        with _stdout_errors():
             sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as err:
-            raise _StdoutError(f"cannot write to standard output: {err.strerror or err}") from None
         return code
     except BrokenPipeError:  # e.g. `nn7 data | head -c1`: the reader has what it wanted
         _silence_stdout()

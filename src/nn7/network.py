@@ -35,6 +35,10 @@ class Params:
     def as_dict(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def to_json(self) -> dict[str, list]:
+        """W1 … B2 as nested lists (``nn7 train --json``'s ``params``)."""
+        return {name: a.tolist() for name, a in self.as_dict().items()}
+
 
 @dataclass
 class Forward:

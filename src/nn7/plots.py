@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from . import inits
 from .errors import Nn7Error
 from .fileio import write_atomic
+from .network import PARAM_NAMES
 
 # Families tried in order; the first one installed wins.
 CJK_FAMILIES = (
@@ -139,31 +141,34 @@ def training_curves(result, path: str | Path | None = None) -> bytes:
 
 
 FIT_GRID = np.linspace(0, 7, 100)  # x = 0…7 years, 100 points, as in the book
+FIT_SAMPLES, FIT_CURVE = "训练样本", "网络的拟合"  # the legend's labels, and the CSV's first column
+
+
+def _fit_data(result) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The training samples (x, y) and the network's curve over FIT_GRID, in original units."""
+    x_train, y_train = result.train_xy
+    xs = result.x_scaler.unscale(x_train)[:, 0]
+    ys = result.y_scaler.unscale(y_train)[:, 0]
+    return xs, ys, result.predict(FIT_GRID)[:, 0]
 
 
 def fit_table(result) -> Table:
     """What :func:`fit_figure` draws: the training samples and the network's curve, in
     original units."""
-    x_train, y_train = result.train_xy
-    xs = result.x_scaler.unscale(x_train)[:, 0]
-    ys = result.y_scaler.unscale(y_train)[:, 0]
-    curve = result.predict(FIT_GRID)[:, 0]
-    return Table({"数据": ["训练样本"] * len(xs) + ["网络的拟合"] * len(FIT_GRID),
+    xs, ys, curve = _fit_data(result)
+    return Table({"数据": [FIT_SAMPLES] * len(xs) + [FIT_CURVE] * len(FIT_GRID),
                   "时间（年）": [*xs.tolist(), *FIT_GRID.tolist()],
                   "房屋均价（万元/平米）": [*ys.tolist(), *curve.tolist()]})
 
 
 def fit_figure(result, path: str | Path | None = None) -> bytes:
     """The training samples (original units) and the network's curve over x = 0…7."""
-    t = fit_table(result).columns
-    kind, x, y = (np.array(v) for v in t.values())
-    samples, curve = kind == "训练样本", kind == "网络的拟合"
+    xs, ys, curve = _fit_data(result)
     with chinese_text():
         fig = new_figure((6.4, 4.8))
         ax = fig.subplots()
-        ax.scatter(x[samples].astype(float), y[samples].astype(float), s=4, color="tab:blue", alpha=0.6,
-                   label="训练样本", linewidths=0)
-        ax.plot(x[curve].astype(float), y[curve].astype(float), color="tab:red", linewidth=2, label="网络的拟合")
+        ax.scatter(xs, ys, s=4, color="tab:blue", alpha=0.6, label=FIT_SAMPLES, linewidths=0)
+        ax.plot(FIT_GRID, curve, color="tab:red", linewidth=2, label=FIT_CURVE)
         ax.set_xlabel("时间（年）")
         ax.set_ylabel("房屋均价（万元/平米）")
         ax.grid(True, alpha=0.4)
@@ -171,14 +176,14 @@ def fit_figure(result, path: str | Path | None = None) -> bytes:
         return save_png(fig, path)
 
 
-SHORT = {"zeros": "0", "ones": "1", "normal": "n"}
+SHORT = {kind: short for short, kind in inits.SHORT.items()}  # zeros -> 0, as the heatmap labels
 
 
 def sweep_table(result) -> Table:
     """What :func:`sweep_heatmap` draws, per initialisation: its median and lowest validation
     R², and every seed's."""
-    inits = [dict(part.split("=") for part in combo.split(",")) for combo in result.combos]
-    columns = {name: [SHORT[i[name]] for i in inits] for name in ("W1", "B1", "W2", "B2")}
+    specs = [inits.InitSpec.parse(combo) for combo in result.combos]
+    columns = {name: [SHORT[getattr(spec, name)] for spec in specs] for name in PARAM_NAMES}
     columns["验证集 R² 中位数"] = result.median.tolist()
     columns["最低值"] = result.val_r2.min(axis=1).tolist()
     for k, seed in enumerate(result.sweep.seeds):

@@ -94,9 +94,6 @@ class SpeedResult:
     speed: Speed
     iterations: np.ndarray  # (starts, seeds): first iteration with validation R² ≥ target; inf if never
 
-    def median(self) -> np.ndarray:
-        return np.median(self.iterations, axis=1)
-
     def to_json(self) -> dict:
         """The published values (``{{ speed.… }}``): per start, the median iterations to the
         target, the fastest and slowest seed, and how many seeds reached it."""

@@ -15,6 +15,8 @@ from .errors import Nn7Error
 from .fmt import TRACE_PRECISION, array_line
 from .network import Forward, Grads, Params, backward, forward, update
 
+STEP_HEADER = "----迭代"  # the book's printout starts each step with it, then the step number
+
 
 @dataclass
 class TraceStep:
@@ -33,6 +35,10 @@ class TraceStep:
                 "dZ2": g.dZ2, "dA1": g.dA1, "dZ1": g.dZ1,
                 "dW1": g.dW1, "dB1": g.dB1, "dW2": g.dW2, "dB2": g.dB2,
                 **self.after.as_dict()}
+
+    def to_json(self) -> dict[str, list]:
+        """Every intermediate as nested lists (``nn7 trace --json``)."""
+        return {k: np.asarray(v).tolist() for k, v in self.as_dict().items()}
 
 
 def trace(params: Params, xs: np.ndarray, ys: np.ndarray, lr: float) -> list[TraceStep]:
@@ -68,7 +74,7 @@ def format_step(step: TraceStep) -> str:
     body = [_row(r, tw) for r in tail]
     rule = "-" * max(len(line) for line in body)
     pad = " " * 6  # the display width of the row labels (two wide characters, a colon, a space)
-    return "\n".join([f"----迭代 {step.iteration}----",
+    return "\n".join([f"{STEP_HEADER} {step.iteration}----",
                       "前向: " + _row(head[0], hw), "反向: " + _row(head[1], hw),
                       pad + rule, *(pad + line for line in body)]) + "\n"
 

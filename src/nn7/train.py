@@ -135,7 +135,7 @@ class TrainResult:
         return {
             "init": self.init, "seed": self.seed, "settings": self.settings.as_dict(),
             "final": self.final("r2") | {k: v for k, v in self.final("book").items() if "book" in k},
-            "params": {k: v.tolist() for k, v in self.params.as_dict().items()},
+            "params": self.params.to_json(),
             "history": {"iteration": self.history.iteration.tolist(),
                         "train_loss": self.history.train_loss.tolist(),
                         "train_r2": self.history.train_accuracy("r2").tolist(),
