@@ -2,75 +2,22 @@
 
 Used by the conftest fixtures ``chromium_path``, ``browser`` and ``js``:
 
-* :func:`find_chromium` locates Debian's Chromium (or ``$NN7_CHROMIUM``);
-* :class:`StaticServer` serves a folder on 127.0.0.1 and a free port (a daemon thread);
+* :func:`find_chromium`, :data:`CHROMIUM_ARGS` and :class:`StaticServer` come from
+  tools/chromium.py (tools/pdf.py prints the PDF with the same);
 * :class:`JsModules` loads ES modules from a served folder into one blank page and calls
   their exports, so that JavaScript (the lab's engine) is tested in the browser readers use.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import sys
 from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--disable-dev-shm-usage",  # small /dev/shm in containers
-    "--mute-audio",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from chromium import CHROMIUM_ARGS, StaticServer, find_chromium  # noqa: E402
 
-
-def find_chromium() -> str | None:
-    """Debian's Chromium, or None. `/usr/bin/chromium` is a shell wrapper that adds flags
-    (extensions, API keys); launch the real binary next to it when it is there."""
-    found = os.environ.get("NN7_CHROMIUM") or shutil.which("chromium")
-    if not found and os.access("/usr/bin/chromium", os.X_OK):
-        found = "/usr/bin/chromium"
-    if not found:
-        return None
-    real = Path("/usr/lib/chromium/chromium")
-    if Path(found).resolve() == Path("/usr/bin/chromium") and os.access(real, os.X_OK):
-        return str(real)
-    return found
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
-                      ".mjs": "text/javascript", ".json": "application/json", ".pdf": "application/pdf"}
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-
-class StaticServer:
-    """``folder`` over HTTP on 127.0.0.1 and a free port, in a daemon thread."""
-
-    def __init__(self, folder: Path):
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="nn7-static", daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+__all__ = ["CHROMIUM_ARGS", "JsModules", "StaticServer", "find_chromium"]
 
 
 class JsModules:

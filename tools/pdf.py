@@ -14,21 +14,18 @@ PDF bytes. One line and exit status 2 on failure.
 
 from __future__ import annotations
 
-import functools
 import os
-import shutil
 import sys
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from chromium import CHROMIUM_ARGS, StaticServer, find_chromium  # tools/chromium.py, beside this file
+
+from nn7.fileio import write_atomic
 
 PDF_NAME = "nn7-7.7.pdf"
 PRINT_PAGE = "print_page/"
 CJK_PRINT_FONT = "WenQuanYi Micro Hei"  # TrueType: embedded as a real font (fonts-wqy-microhei)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                 "--disable-dev-shm-usage", "--font-render-hinting=none"]
 # Before printing: every <details> open (the errata are printed), every image decoded.
 PREPARE = """async () => {
     document.querySelectorAll('details').forEach((d) => d.setAttribute('open', ''));
@@ -41,16 +38,6 @@ PREPARE = """async () => {
 
 class PdfError(Exception):
     pass
-
-
-def find_chromium() -> str:
-    found = os.environ.get("NN7_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    real = Path("/usr/lib/chromium/chromium")  # /usr/bin/chromium is a wrapper script
-    if Path(found).resolve() == Path("/usr/bin/chromium") and os.access(real, os.X_OK):
-        return str(real)
-    if not os.access(found, os.X_OK):
-        raise PdfError("Chromium not found: install Debian's `chromium` (apt-get install chromium) to print the PDF")
-    return found
 
 
 def _check_font() -> None:
@@ -78,11 +65,6 @@ FONTCONFIG = """<?xml version="1.0"?>
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-
 def print_pdf(site: Path, target: Path) -> Path:
     """Print ``site``'s print page to ``target`` (written atomically)."""
     from playwright.sync_api import sync_playwright
@@ -90,15 +72,18 @@ def print_pdf(site: Path, target: Path) -> Path:
     if not (site / PRINT_PAGE / "index.html").is_file():
         raise PdfError(f"{site / PRINT_PAGE}: no print page; build the site first (make site)")
     _check_font()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    chromium = find_chromium()
+    if chromium is None:
+        raise PdfError("Chromium not found: install Debian's `chromium` (apt-get install chromium) to print the PDF")
+    server = StaticServer(site)
+    origin = server.url.rstrip("/")
     fonts = tempfile.TemporaryDirectory(prefix="nn7-pdf-fonts-")
     (Path(fonts.name) / "fonts.conf").write_text(FONTCONFIG, encoding="utf-8")
     try:
         with sync_playwright() as p:
             env = {**os.environ, "FONTCONFIG_FILE": str(Path(fonts.name) / "fonts.conf")}
-            browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS, env=env)
+            browser = p.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, "--font-render-hinting=none"],
+                                        env=env)
             context = browser.new_context(locale="zh-CN", service_workers="block")
             blocked = []
 
@@ -120,15 +105,9 @@ def print_pdf(site: Path, target: Path) -> Path:
             raw = page.pdf(print_background=True, prefer_css_page_size=True, outline=True, tagged=True)
             browser.close()
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
         fonts.cleanup()
-    data = _deterministic(raw, origin + "/", _site_url(site))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, target)
+    write_atomic(target, _deterministic(raw, origin + "/", _site_url(site)))
     return target
 
 
