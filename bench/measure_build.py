@@ -8,7 +8,8 @@ import time
 import uuid
 from pathlib import Path
 
-from benchlib import Server, build_env, copy_repo, fetch, mkdocs_build, out, parse_jobs, wait_for
+from benchlib import mkdocs_build, out, parse_jobs
+from repo_copy import MkdocsServe, copy_repo, env_for, fetch
 from goals import Outcome
 
 
@@ -16,7 +17,7 @@ def measure(tmp: Path, quick: bool) -> tuple[dict[str, Outcome], Path]:
     """The three outcomes, and the built site (the lab's measurements serve it)."""
     repo, site = tmp / "repo", tmp / "site"
     copy_repo(repo)
-    env = build_env(repo)
+    env = env_for(repo)
     outcomes = {}
     out(f"== build_cold_s: mkdocs build --strict on a fresh copy in {repo} (empty caches)")
     dt, jobs, log = mkdocs_build(repo, site, env)
@@ -49,14 +50,15 @@ def _serve(repo: Path, env: dict, tmp: Path, quick: bool) -> Outcome:
     from nn7.build import jobs as build_jobs
 
     n_edits = 2 if quick else 3
-    server = Server(repo, env, tmp / "serve.log")
+    server = MkdocsServe(repo, env, tmp / "serve.log")
+    url = server.url + "ch7/7.7/"
     out(f"== build_prose_edit_s: mkdocs serve --livereload on port {server.port}; {n_edits} prose edits "
         "of docs/ch7/7.7.md (median)")
     problems, times, prose, snippets = [], [], [], {}
     try:
         t0 = time.perf_counter()
-        wait_for(lambda: fetch(server.url), 300, 0.2, f"{server.url} to be served", server.proc)
-        out(f"  server up, {server.url} served after {time.perf_counter() - t0:.1f} s")
+        server.wait_for(lambda: fetch(url), 300, f"{url} to be served", poll=0.2)
+        out(f"  server up, {url} served after {time.perf_counter() - t0:.1f} s")
         page = repo / "docs" / "ch7" / "7.7.md"
         for i in range(n_edits):
             marker = f"bench-{uuid.uuid4().hex[:12]}"
@@ -64,7 +66,7 @@ def _serve(repo: Path, env: dict, tmp: Path, quick: bool) -> Outcome:
             t0 = time.perf_counter()
             with open(page, "a", encoding="utf-8") as f:
                 f.write(f"\n\n基准测试标记 {marker}：这句话由 bench/run.py 追加。\n")
-            wait_for(lambda: marker in (fetch(server.url) or ""), 30, 0.05, f"marker {marker} on the page", server.proc)
+            server.wait_for(lambda: marker.encode() in (fetch(url) or b""), 30, f"marker {marker} on the page")
             dt = time.perf_counter() - t0
             jobs = parse_jobs(server.wait_rebuilt(start, 30))
             ran = [n for n, r, _ in jobs if r]
@@ -93,7 +95,8 @@ def _serve(repo: Path, env: dict, tmp: Path, quick: bool) -> Outcome:
                 problems.append(f"editing {rel} re-ran unrelated jobs: {unexpected}")
             time.sleep(0.5)
     finally:
-        server.stop()
+        for pid in server.stop():
+            out(f"  note: ended leftover process {pid} of the server's session")
         out(f"  server stopped (exit code {server.proc.returncode})")
     median = statistics.median(times)
     return Outcome(median, {"edits": prose, "median_s": median, "min_s": min(times), "snippet_edits": snippets}, problems)

@@ -9,12 +9,11 @@
 from __future__ import annotations
 
 import statistics
-import sys
 from pathlib import Path
 
 import numpy as np
 
-from benchlib import ROOT, out, timed
+from benchlib import out, timed
 from goals import Outcome
 from nn7.batched import default_workers
 from nn7.experiments import BOOK_SETTINGS, SWEEP
@@ -22,8 +21,7 @@ from nn7.sweep import run_sweep
 from nn7.tolerances import LAB
 from nn7.train import train
 
-sys.path.insert(0, str(ROOT / "tests"))
-from browser_support import CHROMIUM_ARGS, StaticServer, find_chromium  # noqa: E402
+from browser_support import CHROMIUM_ARGS, StaticServer, find_chromium  # noqa: E402 - tests/, via benchlib
 
 ENGINE = "/assets/lab/nn7.js"
 INIT, SEED = "case3", 0

@@ -1,12 +1,18 @@
-"""A copy of the repository in a temporary folder, for tests that edit sources or kill builds
-(the real checkout and its build/ are never touched)."""
+"""A copy of the repository in a temporary folder, for tests and benchmarks that edit sources,
+kill builds or serve the site (the real checkout and its build/ are never touched), and
+`mkdocs serve` running on such a copy."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,14 +20,15 @@ PARTS = ("src", "snippets", "docs", "hooks", "overrides", "bench", "tools", "tes
 FILES = ("mkdocs.yml", "pyproject.toml")
 
 
-def copy_repo(dst: Path, generated: Path | None = None) -> Path:
-    """The repository's sources in ``dst``; with ``generated``, its build outputs too (warm)."""
+def copy_repo(dst: Path, generated: Path | None = None, source: Path = ROOT) -> Path:
+    """The sources of the repository at ``source`` (default: this checkout) in ``dst``; with
+    ``generated``, its build outputs too (warm)."""
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pytest_cache")
     for part in PARTS:
-        if (ROOT / part).exists():
-            shutil.copytree(ROOT / part, dst / part, ignore=ignore)
+        if (source / part).exists():
+            shutil.copytree(source / part, dst / part, ignore=ignore)
     for name in FILES:
-        shutil.copy(ROOT / name, dst / name)
+        shutil.copy(source / name, dst / name)
     if generated is not None:
         shutil.copytree(generated, dst / "build" / "generated")
     return dst
@@ -45,3 +52,100 @@ def nn7_build(root: Path, *args: str, timeout: float = 600, **env) -> subprocess
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------- `mkdocs serve` on a copy
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 10) -> bytes | None:
+    """The body at ``url``, or None if it cannot be fetched (yet)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.read()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+class MkdocsServe:
+    """``mkdocs serve --livereload`` on ``root`` and a free port; its output goes to a file
+    (read by offset, never a pipe that could fill up)."""
+
+    def __init__(self, root: Path, env: dict, log_path: Path, port: int | None = None):
+        self.port = free_port() if port is None else port
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log_path = log_path
+        with open(log_path, "wb") as logf:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}", "--livereload"],
+                cwd=root, env=env, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True)
+
+    def log(self, start: int = 0) -> str:
+        return self.log_path.read_bytes()[start:].decode("utf-8", "replace")
+
+    def offset(self) -> int:
+        return self.log_path.stat().st_size
+
+    def wait_for(self, cond, timeout: float, what: str, poll: float = 0.05):
+        """``cond()``'s first true value; an error with the log's tail if the server exits,
+        a rebuild fails or ``timeout`` seconds pass."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = cond()
+            if value:
+                return value
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"mkdocs serve exited ({self.proc.returncode}) while waiting for {what}:\n"
+                                   + self.log()[-3000:])
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}:\n" + self.log()[-3000:])
+            time.sleep(poll)
+
+    def wait_rebuilt(self, start: int, timeout: float) -> str:
+        """The log from ``start`` (an offset) once a rebuild that began after it has finished."""
+
+        def done():
+            text = self.log(start)
+            if "An error happened during the rebuild" in text:
+                raise RuntimeError("mkdocs serve: the rebuild failed:\n" + text[-3000:])
+            return "Reloading browsers" in text and text
+
+        return self.wait_for(done, timeout, "the rebuild to finish")
+
+    def stop(self) -> list[int]:
+        """Ctrl-C (a clean shutdown), then end whatever the server started and left behind;
+        the ids of those leftover processes."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        leftovers = _session_members(self.proc.pid)
+        for pid in leftovers:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        return leftovers
+
+
+def _session_members(sid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and int(entry.name) != os.getpid():  # field 6 of stat: session id
+            pids.append(int(entry.name))
+    return pids

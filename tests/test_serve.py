@@ -12,63 +12,28 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from repo_copy import copy_repo, env_for, tree
+from repo_copy import MkdocsServe, copy_repo, env_for, fetch, free_port, tree
 from test_contributing import DOC, fill, recipes
 
 pytestmark = [pytest.mark.site]
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> bytes | None:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return r.read()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def _wait(cond, timeout, what, proc, log):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (value := cond()):
-            return value
-        if proc.poll() is not None:
-            pytest.fail(f"mkdocs serve exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout} s waiting for {what}:\n{log.read_text()[-3000:]}")
-
 
 LIVERELOAD = re.compile(rb'<script>\s*var livereload\s*=.*?</script>', re.S)
 
 
 def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
     root = copy_repo(tmp_path / "repo", generated.out)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = env_for(root, NN7_SITE_URL=url)
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as logf:
-        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"],
-                                cwd=root, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"  # the site's address in both builds (mkdocs serve uses its own)
+    server = MkdocsServe(root, env_for(root, NN7_SITE_URL=url), tmp_path / "serve.log", port)
     try:
-        _wait(lambda: _get(url + "ch7/7.7/"), 240, "the site to be served", proc, log)
-        start = log.stat().st_size
+        server.wait_for(lambda: fetch(url + "ch7/7.7/"), 240, "the site to be served", poll=0.2)
+        start = server.offset()
         # CONTRIBUTING.md's recipes (prose, wording, a number, a case, a snippet section, a page) …
         all_recipes = recipes(DOC.read_text(encoding="utf-8"))
         for r in all_recipes:
@@ -82,28 +47,21 @@ def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
         train.write_text(train.read_text(encoding="utf-8").replace("验证集: loss", "验证集: 误差"), encoding="utf-8")
 
         def rebuilt():
-            tail = log.read_bytes()[start:]
-            if b"An error happened during the rebuild" in tail:
-                pytest.fail("the rebuild failed:\n" + tail.decode("utf-8", "replace")[-3000:])
-            html = _get(url + "ch7/7.7/") or b""
-            done = tail.count(b"Reloading browsers")
-            return done and "情况四".encode() in html and "验证集: 误差".encode() in html and _get(url + "ch7/faq/")
+            server.wait_rebuilt(start, 400)
+            html = fetch(url + "ch7/7.7/") or b""
+            return "情况四".encode() in html and "验证集: 误差".encode() in html and fetch(url + "ch7/faq/")
 
-        _wait(rebuilt, 400, "the edits to appear on the served page", proc, log)
+        server.wait_for(rebuilt, 400, "the edits to appear on the served page", poll=0.2)
         time.sleep(3)  # a rebuild for a change that arrived late would show up in the log now
-        _wait(lambda: b"Building documentation" not in log.read_bytes()[-400:] or None, 400, "the last rebuild", proc, log)
-        errors = [ln for ln in log.read_text(encoding="utf-8").splitlines() if "ERROR" in ln or "Traceback" in ln]
+        server.wait_for(lambda: "Building documentation" not in server.log()[-400:], 400, "the last rebuild", poll=0.2)
+        errors = [ln for ln in server.log().splitlines() if "ERROR" in ln or "Traceback" in ln]
         assert not errors, "\n".join(errors)
 
         # a clean build of the edited sources, into a separate copy with no build outputs
-        clean = tmp_path / "clean"
-        for part in ("src", "snippets", "docs", "hooks", "overrides", "bench", "tools", "tests"):
-            if (root / part).exists():
-                shutil.copytree(root / part, clean / part, ignore=shutil.ignore_patterns("__pycache__"))
-        for name in ("mkdocs.yml", "pyproject.toml"):
-            shutil.copy(root / name, clean / name)
+        clean = copy_repo(tmp_path / "clean", source=root)
         built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(clean / "site")],
-                               cwd=clean, env=env_for(clean, NN7_SITE_URL=url), capture_output=True, text=True, timeout=900)
+                               cwd=clean, env=env_for(clean, NN7_SITE_URL=url), capture_output=True, text=True,
+                               timeout=900)
         assert built.returncode == 0, built.stderr[-3000:]
 
         served_generated, clean_generated = tree(root / "build" / "generated"), tree(clean / "build" / "generated")
@@ -124,15 +82,11 @@ def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
         for rel, data in tree(clean / "site").items():
             if rel.endswith(".gz"):
                 continue  # sitemap.xml.gz: compressed with the time of the build
-            served = _get(url + rel)
+            served = fetch(url + rel)
             if rel.endswith(".html") and served is not None:
                 served = LIVERELOAD.sub(b"", served)
             if served != data:
                 differ.append(rel)
         assert not differ, f"served files that differ from a clean build: {differ[:20]}"
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
