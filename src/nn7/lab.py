@@ -17,6 +17,7 @@ def book_module() -> str:
     from .data import BOOK_DATA_NAME, MIN_PER_SET, TRAIN_FRACTION, book_samples
     from .inits import KINDS, PRESETS, SHORT
     from .network import PARAM_NAMES
+    from .plots import FIT_GRID
 
     sw = experiments.SWEEP
     defs = {
@@ -28,6 +29,7 @@ def book_module() -> str:
         "shortKinds": SHORT,
         "presets": PRESETS,
         "chapterSeed": experiments.CHAPTER_SEED,
+        "fitGrid": FIT_GRID.tolist(),
         "bookSettings": experiments.BOOK_SETTINGS.as_dict(),
         "cases": [{"name": c.name, "init": str(c.spec), "seed": c.seed, "settings": c.settings.as_dict()}
                   for c in experiments.page_cases()],

@@ -14,9 +14,8 @@
 // Every text the reader sees is in lab.md: the page's HTML, and the data-* attributes of
 // #lab-text for messages with {placeholders}.
 
-import { SAMPLES } from "./book.js";
 import {
-  DEFINITIONS, Nn7Error, PARAM_NAMES, X_SCALER, Y_SCALER, accuracy, createTrainer, formatStep,
+  DEFINITIONS, N_TRAIN, Nn7Error, PARAM_NAMES, X_SCALER, Y_SCALER, accuracy, createTrainer, formatStep,
   initString, logLine, nestedParams, paramLines, parseInit, predict, settingsOf, sweepResult, trace,
 } from "./nn7.js";
 import { pyFixed, pyG, pyRepr } from "./npformat.js";
@@ -24,7 +23,6 @@ import { pyFixed, pyG, pyRepr } from "./npformat.js";
 const D = DEFINITIONS;
 const BOOK = D.bookSettings;
 const SWEEP = D.sweep;
-const N_TRAIN = Math.floor(SAMPLES.length * D.trainFraction); // 800
 const MAX_HIDDEN = 8; // the unit colours below
 const MAX_SEEDS = 100;
 const MAX_EPOCHS = 100_000; // the page keeps every checkpoint for its charts
@@ -34,7 +32,7 @@ const TEXT_MS = 250; // the texts under them 4 times a second,
 const LABEL_MS = 1000; // and the charts' text alternatives once a second
 const RATES = { slow: 60, medium: 300, fast: Infinity }; // epochs per second
 const MAX_POINTS = 2048; // per-unit history kept for the charts (thinned by halves beyond)
-const FIT_XS = Array.from({ length: 100 }, (_, i) => (7 * i) / 99); // x = 0…7 years, as the book's figure
+const FIT_XS = D.fitGrid; // x = 0…7 years, the grid of the book's fit figure (nn7.plots.FIT_GRID)
 const KEYS = ["init", "seed", "lr", "epochs", "batch", "hidden"];
 const UNIT_PARAMS = ["W1", "B1", "W2"];
 const UNIT_KEYS = ["Z1", "A1", "dA1", "dZ1", "W1", "B1", "dW1", "dB1", "W2", "dW2"]; // one entry per hidden unit

@@ -152,7 +152,7 @@ function seedOf(opts) {
 // ================================================================ data (nn7.data)
 
 const N_SAMPLES = SAMPLES.length;
-const N_TRAIN = Math.floor(N_SAMPLES * DEFINITIONS.trainFraction); // 800: the first 80 % train
+export const N_TRAIN = Math.floor(N_SAMPLES * DEFINITIONS.trainFraction); // 800: the first 80 % train
 
 /** Column-wise min-max scaling to [0, 1] over the whole file (nn7.data.MinMaxScaler). */
 class Scaler {
