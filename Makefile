@@ -43,7 +43,7 @@ test: venv fonts
 	$(BIN)/python -m pytest
 
 bench: venv fonts
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf site build .cache

@@ -1,7 +1,6 @@
 """Shared helpers of the benchmarks: printing, timing, and `mkdocs build` on a copy of the
-repository. The copy itself and `mkdocs serve` on it come from the tests' helpers
-(tests/repo_copy.py), as Chromium does (tests/browser_support.py): this module puts tests/ on
-the import path."""
+repository. The copy itself and `mkdocs serve` on it come from nn7_dev.repo, Chromium from
+nn7_dev.chromium (the helpers the tests use too)."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # repo_copy, browser_support
 
 
 def out(line: str = "") -> None:

@@ -7,12 +7,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from benchlib import max_diff, out, timed
-from goals import Outcome
 from nn7.batched import default_workers, train_batched
 from nn7.experiments import SWEEP
 from nn7.tolerances import BATCHED
 from nn7.train import train
+
+from .benchlib import max_diff, out, timed
+from .goals import Outcome
 
 K = 256  # networks in the measurement: the sweep's first K in seed-major order
 

@@ -8,9 +8,10 @@ import time
 import uuid
 from pathlib import Path
 
-from benchlib import mkdocs_build, out, parse_jobs
-from repo_copy import MkdocsServe, copy_repo, env_for, fetch
-from goals import Outcome
+from nn7_dev.repo import MkdocsServe, copy_repo, env_for, fetch
+
+from .benchlib import mkdocs_build, out, parse_jobs
+from .goals import Outcome
 
 
 def measure(tmp: Path, quick: bool) -> tuple[dict[str, Outcome], Path]:
@@ -47,7 +48,8 @@ def measure(tmp: Path, quick: bool) -> tuple[dict[str, Outcome], Path]:
 
 
 def _serve(repo: Path, env: dict, tmp: Path, quick: bool) -> Outcome:
-    from nn7.build import jobs as build_jobs
+    from nn7_site import cache
+    from nn7_site.jobs import jobs as build_jobs
 
     n_edits = 2 if quick else 3
     server = MkdocsServe(repo, env, tmp / "serve.log")
@@ -79,7 +81,9 @@ def _serve(repo: Path, env: dict, tmp: Path, quick: bool) -> Outcome:
                 problems.append(f"prose edit {i + 1}: no nn7 job line in the server log")
             time.sleep(0.5)
         for rel in ("snippets/H7_8_Init_Sweep.py", "snippets/H7_8_Train_Init_0.py"):
-            allowed = [j.name for j in build_jobs(repo) if rel in j.depends]
+            manifests = {j.name: cache.Manifest.read(cache.manifest_path(repo / "build" / "generated", j.stem))
+                         for j in build_jobs()}
+            allowed = [name for name, m in manifests.items() if m is not None and rel in m.inputs]
             start = server.offset()
             t0 = time.perf_counter()
             with open(repo / rel, "a", encoding="utf-8") as f:

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
-from benchlib import out, timed
-from goals import Outcome
 from nn7.batched import default_workers
 from nn7.experiments import BOOK_SETTINGS, SWEEP
 from nn7.sweep import run_sweep
 from nn7.tolerances import LAB
 from nn7.train import train
+from nn7_dev.chromium import CHROMIUM_ARGS, StaticServer, find_chromium
 
-from browser_support import CHROMIUM_ARGS, StaticServer, find_chromium  # noqa: E402 - tests/, via benchlib
+from .benchlib import out, timed
+from .goals import Outcome
 
 ENGINE = "/assets/lab/nn7.js"
 INIT, SEED = "case3", 0

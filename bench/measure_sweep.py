@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from benchlib import out, timed
-from goals import Outcome
 from nn7.batched import default_workers
 from nn7.experiments import SWEEP
 from nn7.sweep import run_sweep
+
+from .benchlib import out, timed
+from .goals import Outcome
 
 
 def measure() -> Outcome:

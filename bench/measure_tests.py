@@ -7,8 +7,8 @@ import subprocess
 import sys
 import time
 
-from benchlib import ROOT, out
-from goals import Outcome
+from .benchlib import ROOT, out
+from .goals import Outcome
 
 
 def measure() -> Outcome:

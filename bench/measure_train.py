@@ -1,4 +1,5 @@
-"""train_speedup_vs_reference: nn7.train.train against bench/reference.py in the book's setting."""
+"""train_speedup_vs_reference: nn7.train.train against the reference loop (nn7.reference) in the
+book's setting."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import statistics
 
 import numpy as np
 
-from benchlib import max_diff, out, timed
-from goals import Outcome
-from nn7.data import book_samples, book_split
+from nn7.data import DataLoader, book_split
 from nn7.experiments import BOOK_SETTINGS
+from nn7.reference import train_reference
+from nn7.rng import streams
 from nn7.tolerances import FAST_PATH
 from nn7.train import train
-from reference import train_reference
+
+from .benchlib import max_diff, out, timed
+from .goals import Outcome
 
 INIT, SEED = "case3", 0
 
@@ -21,10 +24,12 @@ def measure(trials: int) -> Outcome:
     s = BOOK_SETTINGS
     kw = dict(lr=s.lr, epochs=s.epochs, batch_size=s.batch_size, every=s.every)
     out(f"== train_speedup_vs_reference: book setting {kw}, init {INIT}, seed {SEED}, {trials} interleaved trials")
-    samples = book_samples()
     r = train(INIT, s, seed=SEED)  # warm-up, and the initial parameters
-    init = r.initial.arrays()
-    train_reference(samples, init, seed=SEED, **kw)  # warm-up
+
+    def reference():  # from the same start, on the same data (the run's data stream)
+        return train_reference(r.initial, DataLoader.book(rng=streams(SEED).data), s)
+
+    reference()  # warm-up
     t_nn7, t_ref, res_nn7, res_ref = [], [], None, None
     for i in range(trials):
         for which in (("nn7", "ref") if i % 2 == 0 else ("ref", "nn7")):
@@ -32,12 +37,12 @@ def measure(trials: int) -> Outcome:
                 dt, res_nn7 = timed(train, INIT, s, seed=SEED)
                 t_nn7.append(dt)
             else:
-                dt, res_ref = timed(train_reference, samples, init, seed=SEED, **kw)
+                dt, res_ref = timed(reference)
                 t_ref.append(dt)
         out(f"  trial {i + 1}/{trials}: nn7 {t_nn7[-1]:.3f} s, reference {t_ref[-1]:.3f} s "
             f"(ratio {t_ref[-1] / t_nn7[-1]:.2f}x)")
     ref_params, ref_hist = res_ref
-    p_diff = max_diff(res_nn7.params.arrays(), ref_params)
+    p_diff = max_diff(res_nn7.params.arrays(), ref_params.arrays())
     rows = res_nn7.history.rows("r2")
     h_diff = float(np.max(np.abs(rows - ref_hist))) if rows.shape == ref_hist.shape else float("inf")
     ok = p_diff <= FAST_PATH and h_diff <= FAST_PATH

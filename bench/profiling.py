@@ -6,23 +6,23 @@ import time
 
 import numpy as np
 
-from benchlib import out
-from measure_batched import K
-from nn7.data import book_samples, book_split
-from nn7.experiments import BOOK_SETTINGS, SWEEP
 from nn7.batched import train_batched
+from nn7.data import DataLoader, book_split
+from nn7.experiments import BOOK_SETTINGS, SWEEP
+from nn7.reference import train_reference
+from nn7.rng import streams
 from nn7.train import train
-from reference import train_reference
+
+from .benchlib import out
+from .measure_batched import K
 
 
 def profile() -> dict:
     from pyinstrument import Profiler
 
     s = BOOK_SETTINGS
-    kw = dict(lr=s.lr, epochs=s.epochs, batch_size=s.batch_size, every=s.every)
-    samples = book_samples()
     r = train("case3", s, seed=0)
-    runs = [("reference (book setting)", lambda: train_reference(samples, r.initial.arrays(), seed=0, **kw)),
+    runs = [("reference (book setting)", lambda: train_reference(r.initial, DataLoader.book(rng=streams(0).data), s)),
             ("nn7.train.train (book setting)", lambda: train("case3", s, seed=0)),
             (f"train_batched K={K} (sweep settings, workers=1)",
              lambda: train_batched([(c, seed) for seed in SWEEP.seeds for c in SWEEP.combos][:K], SWEEP.settings))]

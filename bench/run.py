@@ -26,19 +26,20 @@ import time
 import traceback
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
+from nn7.batched import default_workers
 
-import measure_batched  # noqa: E402
-import measure_build  # noqa: E402
-import measure_lab  # noqa: E402
-import measure_sweep  # noqa: E402
-import measure_tests  # noqa: E402
-import measure_train  # noqa: E402
-from benchlib import ROOT, out  # noqa: E402
-from goals import Goal, Outcome  # noqa: E402
-from nn7.batched import default_workers  # noqa: E402
+from . import (
+    measure_batched,
+    measure_build,
+    measure_lab,
+    measure_sweep,
+    measure_tests,
+    measure_train,
+)
+from .benchlib import ROOT, out
+from .goals import Goal, Outcome
 
 # (goal, the step that measures it)
 GOALS = [
@@ -112,7 +113,7 @@ def main(argv=None) -> int:
     elif want("tests"):
         outcomes["tests_s"] = run_step("tests", measure_tests.measure, errors=errors)
     if args.profile:
-        from profiling import profile
+        from .profiling import profile
 
         details["profile"] = run_step("profile", profile, errors=errors)
 

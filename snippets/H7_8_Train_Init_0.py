@@ -18,7 +18,7 @@ try:
 except ModuleNotFoundError:  # downloaded from the site into one folder
     from NeuralNet_7 import NeuralNet_7  # noqa: E402
 
-from nn7 import experiments  # noqa: E402
+from nn7 import experiments, runs  # noqa: E402
 from nn7.data import DataLoader_7  # noqa: E402
 from nn7.inits import make_params  # noqa: E402
 from nn7.rng import streams  # noqa: E402
@@ -94,7 +94,7 @@ def trace(name):
     """The text's two single-sample iterations (lr 0.1), printed step by step."""
     t = experiments.TRACES[name]
     case = experiments.case(t.case)
-    _, xs, ys, lr = experiments.trace_inputs(name)
+    _, xs, ys, lr = runs.trace_inputs(name)
     net = NeuralNet_7(*initial_params(t.case, streams(case.seed).init))
     return [net.step(x[None], y[None], lr, k) for k, (x, y) in enumerate(zip(xs, ys), start=1)]
 

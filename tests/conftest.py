@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the helper modules next to the tests
 
 
 @pytest.fixture(scope="session")
@@ -46,10 +45,10 @@ def locked(path: Path):
 def generated():
     """nn7's generated outputs for the site (cached between runs like the real build); the
     first worker generates, the others find every job cached."""
-    from nn7 import build
+    from nn7_site.generate import generate
 
     with locked(ROOT / "build" / ".generate.lock"):
-        return build.generate(ROOT, log=lambda line: None)
+        return generate(ROOT, log=lambda line: None)
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +75,7 @@ def sweep(shared):
 def chromium_path() -> str:
     """Debian's Chromium; the browser tests skip (saying why) where it is absent. Session
     scope, like ``built_site``: a missing browser skips before the slow site build starts."""
-    from browser_support import find_chromium
+    from nn7_dev.browser import find_chromium
 
     path = find_chromium()
     if path is None:
@@ -98,7 +97,7 @@ def playwright_api(chromium_path):
 @pytest.fixture(scope="session")
 def browser(playwright_api, chromium_path):
     """One headless Chromium for the session (each test opens its own context)."""
-    from browser_support import CHROMIUM_ARGS
+    from nn7_dev.browser import CHROMIUM_ARGS
 
     with playwright_api() as p:
         b = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, timeout=30_000)
@@ -123,7 +122,7 @@ def built_site(shared, generated) -> Path:
 def _build_site(site: Path, shared: Path) -> None:
     import shutil
 
-    from browser_support import find_chromium
+    from nn7_dev.browser import find_chromium
 
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir()

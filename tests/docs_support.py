@@ -1,6 +1,6 @@
 """The code blocks of the site, expanded exactly as the build expands them.
 
-The Markdown of a page is first filled with the build's values (nn7.pages.render, as the
+The Markdown of a page is first filled with the build's values (nn7_site.pages.render, as the
 MkDocs hook does), then goes through pymdownx's own snippet preprocessor, configured with the
 options of mkdocs.yml; pytest-codeblocks then extracts the blocks from the expanded text. A separate
 scan of the raw page finds every fence (also the ones pytest-codeblocks ignores, such as
@@ -61,7 +61,7 @@ def render(text: str, page: str, docs: Path, values: dict | None) -> str:
     """The page's template filled with the build's values (what the hook does first)."""
     if values is None:
         return text
-    from nn7.pages import render as render_page
+    from nn7_site.pages import render as render_page
 
     return render_page(text, values, f"docs/{page}", docs)
 

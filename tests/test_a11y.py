@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import StaticServer
+from nn7_dev.browser import StaticServer
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 AXE = VENDOR / "axe.min.js"
@@ -579,7 +579,7 @@ def test_pages_make_no_outside_request_and_raise_no_error(a11y):
 # --------------------------------------------------------------------------------------------
 
 BITES = {
-    # a notebook code cell as mkdocs-jupyter writes it (without nn7.htmlfix)
+    # a notebook code cell as mkdocs-jupyter writes it (without nn7_site.htmlfix)
     "scrollable-region-focusable": ("ch7/notebook/", """() => {
         const cell = document.querySelector('.highlight-ipynb');
         cell.removeAttribute('tabindex'); cell.removeAttribute('role'); cell.removeAttribute('aria-label');
@@ -626,11 +626,11 @@ def test_bite_the_focus_check_reports_a_removed_outline(a11y):
 
 
 # --------------------------------------------------------------------------------------------
-# nn7.htmlfix on its own (no browser)
+# nn7_site.htmlfix on its own (no browser)
 # --------------------------------------------------------------------------------------------
 
 def test_htmlfix_makes_the_scrolling_boxes_focusable():
-    from nn7.htmlfix import focusable_scroll_regions
+    from nn7_site.htmlfix import focusable_scroll_regions
 
     page = ('<div class="language-python highlight"><pre><span></span><code>x = 1\n</code></pre></div>'
             '<div class="highlight-ipynb hl-python"><pre>y</pre></div>'

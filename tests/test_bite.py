@@ -5,13 +5,25 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import claims
 import numpy as np
 import pytest
+from docs_support import (
+    block_kind,
+    compare_printout,
+    expand,
+    page_blocks,
+    raw_fences,
+    run_block,
+    snippet_options,
+)
 
-import claims
-from docs_support import block_kind, compare_printout, expand, page_blocks, raw_fences, run_block, snippet_options
-from nn7 import build, experiments, pages
+from nn7 import experiments, runs
 from nn7.errors import Nn7Error
+from nn7_dev.repo import copy_repo
+from nn7_site import pages
+from nn7_site.context import BuildError
+from nn7_site.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,11 +84,11 @@ def test_a_wrong_number_in_a_printout_is_caught():
 
 def test_a_wrong_number_next_to_a_claim_fails_the_claim():
     """The page's “W2 的值变成 -0.0362” and “不到 50%” checked against planted wrong values."""
-    w2 = experiments.run_trace("trace-case2")[0].after.W2[0, 0]
+    w2 = runs.run_trace("trace-case2")[0].after.W2[0, 0]
     claims.page_value_is_run_value("-0.0362", w2)
     with pytest.raises(AssertionError, match="-0.0363"):
         claims.page_value_is_run_value("-0.0363", w2)
-    fresh = experiments.run_case("case1").final("book")
+    fresh = runs.run_case("case1").final("book")
     claims.accuracy_below(fresh, 0.50)
     for planted in ({**fresh, "val_book": 0.5003}, {**fresh, "train_book": 0.61}):  # a run that learned a little
         with pytest.raises(AssertionError, match="not below 50%"):
@@ -102,14 +114,14 @@ def test_the_zero_start_claim_can_hold_and_can_fail():
 
 
 def test_claims_fail_on_runs_that_contradict_them():
-    r1 = experiments.run_case("case1")
+    r1 = runs.run_case("case1")
     broken = r1.params.copy()
     broken.W2[0, 0] = 1e-9
     with pytest.raises(AssertionError, match="W2"):
         claims.only_b2_changes(r1.initial, broken)
     with pytest.raises(AssertionError):
         claims.learns_nothing({"train_r2": 0.3, "val_r2": 0.0})
-    sym = experiments.run_case("case2").params.copy()
+    sym = runs.run_case("case2").params.copy()
     sym.B1[0, 1] = np.nextafter(sym.B1[0, 1], 1)  # one ulp apart
     with pytest.raises(AssertionError, match="B1"):
         claims.stays_symmetric(sym)
@@ -117,7 +129,7 @@ def test_claims_fail_on_runs_that_contradict_them():
         claims.between(0.0, 0.1, 0.9, "a run that learned nothing")
     with pytest.raises(AssertionError):
         claims.trains_well({"train_r2": 0.95, "val_r2": 0.6})
-    step = experiments.run_trace("trace-case1")[0]
+    step = runs.run_trace("trace-case1")[0]
     step.grads.dA1 = np.array([[0.0, 1e-12]])
     with pytest.raises(AssertionError, match="dA1"):
         claims.trace_case1_step(step, 1)
@@ -135,21 +147,21 @@ def test_an_unknown_value_names_page_and_line(tmp_path):
 
 
 def test_a_failing_snippet_fails_the_build_naming_the_file(tmp_path):
-    shutil.copytree(ROOT / "snippets", tmp_path / "snippets")
+    copy_repo(tmp_path)
     script = tmp_path / "snippets" / experiments.SCRIPT
     script.write_text(script.read_text(encoding="utf-8").replace(
         "def run(name):\n", "def run(name):\n    raise ValueError('planted failure')\n", 1), encoding="utf-8")
-    with pytest.raises(build.BuildError) as err:
-        build.generate(tmp_path, out=tmp_path / "out", log=lambda line: None, only={"case:case1"})
+    with pytest.raises(BuildError) as err:
+        generate(tmp_path, out=tmp_path / "out", log=lambda line: None, only={"case:case1"})
     assert str(script) in str(err.value) and "planted failure" in str(err.value)
     assert not (tmp_path / "out" / "printouts" / "case1.txt").exists()  # nothing half-written
 
 
 def test_a_missing_snippet_file_fails_the_build_naming_it(tmp_path):
-    shutil.copytree(ROOT / "snippets", tmp_path / "snippets")
+    copy_repo(tmp_path)
     (tmp_path / "snippets" / experiments.SCRIPT).unlink()
-    with pytest.raises(build.BuildError, match=experiments.SCRIPT):
-        build.generate(tmp_path, out=tmp_path / "out", log=lambda line: None, only={"case:case1"})
+    with pytest.raises(BuildError, match=experiments.SCRIPT):
+        generate(tmp_path, out=tmp_path / "out", log=lambda line: None, only={"case:case1"})
 
 
 def test_a_changed_prose_line_fails_the_verbatim_check():
@@ -168,13 +180,13 @@ def test_a_failing_notebook_cell_fails_the_build_naming_the_notebook(tmp_path):
     """The build executes the notebook: a failing cell is one error naming it and the cell."""
     import json
 
-    from nn7.build import NOTEBOOK
+    from nn7_site.layout import NOTEBOOK
 
     nb_path = tmp_path / "notebook.ipynb"
     nb = json.loads((ROOT / "docs" / NOTEBOOK).read_text(encoding="utf-8"))
     nb["cells"][1]["source"] = "raise ValueError('planted notebook failure')\n"
     nb_path.write_text(json.dumps(nb), encoding="utf-8")
-    from nn7.notebook import execute
+    from nn7_site.notebook import execute
 
     with pytest.raises(Nn7Error) as err:
         execute(nb_path)

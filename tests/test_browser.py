@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser_support import StaticServer
+from nn7_dev.browser import StaticServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

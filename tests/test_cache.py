@@ -1,6 +1,6 @@
 """The build cache can only hold what the current code produced: a build killed at any moment,
-followed by a build, gives a clean build's bytes; the generating process runs the code that
-is on disk (never a stale bytecode cache)."""
+followed by a build, gives a clean build's bytes; a job's process runs the code that is on disk
+(never a stale bytecode cache)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,37 @@ import subprocess
 import sys
 import time
 
-import pytest
-
-from repo_copy import copy_repo, env_for, nn7_build, tree
+from nn7_dev.repo import copy_repo, env_for, nn7_build, tree
 
 # Where the builds are killed, in order, each on what the previous killed build left: after the
 # N-th file written (a complete file, its job's manifest not yet written) or in the middle of the
 # N-th write (a temporary file half written). Then one build is killed by SIGKILL at a moment
 # that depends on the machine's speed, and a last build runs to the end.
-KILLS = [("NN7_BUILD_CRASH_AFTER", 1), ("NN7_BUILD_CRASH_MIDWRITE", 2), ("NN7_BUILD_CRASH_AFTER", 7),
-         ("NN7_BUILD_CRASH_MIDWRITE", 9), ("NN7_BUILD_CRASH_AFTER", 16), ("NN7_BUILD_CRASH_MIDWRITE", 4)]
+KILLS = [("after", 1), ("midwrite", 2), ("after", 7), ("midwrite", 9), ("after", 16), ("midwrite", 4)]
+
+# `nn7 build` whose writes (nn7_site.cache.write, through which the build writes every file)
+# end the process as a kill would: after the N-th write, or in the middle of it.
+KILLED_BUILD = """\
+import os, sys
+from pathlib import Path
+from nn7_site import cache
+from nn7_cli import main
+how, n = sys.argv[2], int(sys.argv[3])
+real, count = cache.write, 0
+def write(path, data):
+    global count
+    count += 1
+    if how == "midwrite" and count == n:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        (Path(path).parent / f".{Path(path).name}.crash").write_bytes(data[: len(data) // 2])
+        os._exit(137)
+    changed = real(path, data)
+    if how == "after" and count == n:
+        os._exit(137)
+    return changed
+cache.write = write
+sys.exit(main(["build", "--root", sys.argv[1]]))
+"""
 
 
 # The jobs the killed builds redo (their outputs and manifests removed first); the slow ones
@@ -39,12 +60,13 @@ def test_killed_builds_then_a_build_give_a_clean_builds_bytes(tmp_path, generate
             manifest.unlink()
     (out / "site.json").unlink()
     states = []
-    for var, n in KILLS:
-        proc = nn7_build(root, **{var: str(n)})
-        assert proc.returncode == 137, f"{var}={n}: the build was not killed ({proc.returncode}): {proc.stderr[-500:]}"
+    for how, n in KILLS:
+        proc = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(root), how, str(n)], cwd=root,
+                              env=env_for(root), capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 137, f"{how} {n}: the build was not killed ({proc.returncode}): {proc.stderr[-500:]}"
         states.append(len(tree(out)) if out.is_dir() else 0)
     # a real kill -9, a second into a build
-    p = subprocess.Popen([sys.executable, "-c", _bootstrap(), str(root)], cwd=root, env=env_for(root),
+    p = subprocess.Popen([sys.executable, "-m", "nn7", "build", "--root", str(root)], cwd=root, env=env_for(root),
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)
     os.kill(p.pid, signal.SIGKILL)
@@ -60,15 +82,10 @@ def test_killed_builds_then_a_build_give_a_clean_builds_bytes(tmp_path, generate
     assert states[-1] > 0, "the killed builds wrote nothing: the kill points are too early to test anything"
 
 
-def _bootstrap() -> str:
-    from nn7 import build
-
-    return build._BOOTSTRAP
-
-
 def test_the_build_process_runs_the_code_on_disk_not_a_stale_bytecode_cache(tmp_path, generated):
     """An edit that keeps a module's size, saved within the same second as the bytecode cache
-    Python wrote for it, still takes effect (Python alone would run the cached old code)."""
+    Python wrote for it, still takes effect in the job's process (Python alone would run the
+    cached old code)."""
     import py_compile
 
     root = copy_repo(tmp_path / "repo", generated.out)

@@ -10,11 +10,12 @@ import html
 import re
 from pathlib import Path
 
+import claims
 import numpy as np
 import pytest
 
-import claims
 from nn7 import experiments
+from nn7.runs import run_case, run_trace
 from nn7.sweep import run_speed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,12 +24,12 @@ PAGE = ROOT / "docs" / experiments.PAGE
 
 @pytest.fixture(scope="session")
 def runs():
-    return {c.name: experiments.run_case(c.name) for c in experiments.page_cases()}
+    return {c.name: run_case(c.name) for c in experiments.page_cases()}
 
 
 @pytest.fixture(scope="session")
 def traces():
-    return {name: experiments.run_trace(name) for name in experiments.TRACES}
+    return {name: run_trace(name) for name in experiments.TRACES}
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from nn7 import fileio
-from nn7.cli import build_parser, main
 from nn7.data import BOOK_DATA_SHA256, generate_book_data
+from nn7_cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = generate_book_data()
@@ -78,7 +78,7 @@ def test_train_prints_the_book_log(capsys):
 
 
 def test_train_streams_the_same_log_as_train(capsys):
-    from nn7 import TrainSettings, train
+    from nn7.train import TrainSettings, train
 
     assert main(["train", "--epochs", "7", "--every", "2", "--seed", "3", "--init", "random"]) == 0
     expected = train("random", TrainSettings(epochs=7, every=2), seed=3).log_lines()
@@ -164,7 +164,7 @@ def test_figures_are_the_sites_figures(tmp_path, generated, sweep, monkeypatch):
     rather than a second one of its own.)"""
     import nn7.sweep
     from nn7 import experiments
-    from nn7.build import DIAGRAM
+    from nn7.experiments import DIAGRAM
 
     monkeypatch.setattr(nn7.sweep, "run_sweep", lambda *a, **k: sweep)
     out = tmp_path / "new" / "figs"
@@ -176,7 +176,7 @@ def test_figures_are_the_sites_figures(tmp_path, generated, sweep, monkeypatch):
 
 
 def test_values_lists_every_value_the_pages_can_use(generated, capsys, monkeypatch):
-    from nn7.pages import flatten
+    from nn7_site.pages import flatten
 
     flat = flatten(generated.values)
     assert main(["values", "--root", str(ROOT)]) == 0
@@ -647,7 +647,7 @@ def test_output_targets_as_an_unprivileged_user():
         os.chown(own, NOBODY, NOBODY)
         cases = [args for args, _ in NOBODY_CASES] + [["data", "-o", "own/x.txt"]]
         # import now what the commands import: the child may not read the interpreter's files
-        for module in ("nn7.plots", "nn7.batched", "nn7.build", "nn7.sweep", "nn7.diagram", "nn7.trace"):
+        for module in ("nn7.plots", "nn7.batched", "nn7_site.generate", "nn7.sweep", "nn7.diagram", "nn7.trace"):
             importlib.import_module(module)
         assert main(["data", "-o", str(folder / "dir")]) == 2 and main(["data", "-o", "/dev/full"]) == 2
         before = snapshot(folder)
@@ -674,7 +674,7 @@ def test_output_targets_as_an_unprivileged_user():
 
 @pytest.mark.parametrize("args", [["data"], ["train", "--epochs", "2"], ["trace"]])
 def test_data_train_trace_do_not_import_matplotlib(args):
-    code = ("import sys\nfrom nn7.cli import main\n"
+    code = ("import sys\nfrom nn7_cli import main\n"
             f"assert main({args!r}) == 0\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -682,7 +682,7 @@ def test_data_train_trace_do_not_import_matplotlib(args):
 
 
 def test_values_does_not_import_matplotlib(generated):
-    code = ("import sys\nfrom nn7.cli import main\n"
+    code = ("import sys\nfrom nn7_cli import main\n"
             "assert main(['values']) == 0\n"
             "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)

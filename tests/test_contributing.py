@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from repo_copy import ROOT
+from nn7_dev.repo import ROOT
 
 DOC = ROOT / "CONTRIBUTING.md"
 

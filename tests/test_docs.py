@@ -9,8 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from docs_support import (
+    block_kind,
+    compare_printout,
+    page_blocks,
+    raw_fences,
+    run_block,
+)
 
-from docs_support import block_kind, compare_printout, page_blocks, raw_fences, run_block
 from nn7 import experiments
 from nn7.trace import STEP_HEADER
 
@@ -113,8 +119,8 @@ def test_notebook_runs_and_the_build_publishes_it_executed(generated):
     publishes (and readers download) is that executed notebook, byte for byte."""
     import json
 
-    from nn7.build import NOTEBOOK
-    from nn7.notebook import execute
+    from nn7_site.layout import NOTEBOOK
+    from nn7_site.notebook import execute
 
     source = DOCS / NOTEBOOK
     nb = json.loads(source.read_text(encoding="utf-8"))
@@ -161,7 +167,7 @@ def test_downloads_run_as_downloaded(built_site, tmp_path):
     runs)."""
     import zipfile
 
-    from nn7.build import CODE_ARCHIVE
+    from nn7_site.layout import CODE_ARCHIVE
 
     saved = tmp_path / "one-folder"
     saved.mkdir()

@@ -1,23 +1,26 @@
-"""The fast paths agree with the plain versions: nn7.train.train with bench/reference.py (to
-tolerances.FAST_PATH), nn7.batched.train_batched with single runs (to tolerances.BATCHED).
-Short runs; no timing."""
+"""The fast paths agree with the reference loop (nn7.reference): nn7.train.train to
+tolerances.FAST_PATH, nn7.batched.train_batched to tolerances.BATCHED, each run from the same
+start on the same data. Short runs; no timing."""
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from nn7.batched import train_batched
-from nn7.data import book_samples, book_split
+from nn7.data import DataLoader, book_split
+from nn7.errors import DivergenceError
+from nn7.reference import train_reference
+from nn7.rng import streams
 from nn7.tolerances import BATCHED, FAST_PATH
 from nn7.train import TrainSettings, train
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-from reference import train_reference  # noqa: E402
+
+def reference_run(initial, settings, seed, samples=None):
+    """The reference loop from the same start, on the data ``seed`` draws (as train() draws it)."""
+    data_rng = streams(seed).data
+    loader = DataLoader.book(rng=data_rng) if samples is None else DataLoader(samples, rng=data_rng)
+    return train_reference(initial, loader, settings)
 
 TOL_REFERENCE = FAST_PATH
 TOL_BATCHED = BATCHED
@@ -39,9 +42,8 @@ def _max_abs(a, b) -> float:
 def test_train_equals_reference(init, seed, epochs, batch_size, every):
     settings = TrainSettings(lr=0.5, epochs=epochs, batch_size=batch_size, every=every)
     r = train(init, settings, seed=seed)
-    params, history = train_reference(book_samples(), r.initial.arrays(), seed=seed, lr=0.5, epochs=epochs,
-                                      batch_size=batch_size, every=every)
-    for name, ours, theirs in zip(("W1", "B1", "W2", "B2"), r.params.arrays(), params):
+    params, history = reference_run(r.initial, settings, seed)
+    for name, ours, theirs in zip(("W1", "B1", "W2", "B2"), r.params.arrays(), params.arrays()):
         assert ours.shape == theirs.shape, name
         assert _max_abs(ours, theirs) <= TOL_REFERENCE, name
     rows = r.history.rows("r2")  # (iteration, train loss, train R², val loss, val R²)
@@ -69,20 +71,37 @@ def singles():
     return [train(init, SETTINGS, seed=seed) for init, seed in NETS]
 
 
+@pytest.fixture(scope="module")
+def references(singles):
+    return [reference_run(single.initial, SETTINGS, seed) for single, (_, seed) in zip(singles, NETS)]
+
+
+@pytest.mark.parametrize("lr, batch_size", [(5.0, 32), (8.0, 100), (40.0, 1)])
+def test_divergence_is_reported_at_the_references_iteration(lr, batch_size):
+    """The fast path names the first iteration whose update is not finite, as the reference does."""
+    settings = TrainSettings(lr=lr, epochs=50, batch_size=batch_size)
+    with pytest.raises(DivergenceError) as reference:
+        reference_run(train("random", TrainSettings(epochs=1), seed=3).initial, settings, 3)
+    with pytest.raises(DivergenceError) as fast:
+        train("random", settings, seed=3)
+    assert (fast.value.iteration, fast.value.epoch) == (reference.value.iteration, reference.value.epoch)
+    assert f"iteration {reference.value.iteration} " in str(fast.value)
+
+
 @pytest.mark.parametrize("workers, chunk", [(1, 256), (1, 5), (2, 4)])
-def test_batched_equals_single_runs(singles, workers, chunk):
+def test_batched_equals_the_reference(references, workers, chunk):
     res = train_batched(NETS, SETTINGS, chunk=chunk, workers=workers)
     assert [n.seed for n in res.nets] == [s for _, s in NETS]  # the caller's order
     assert res.train_loss.shape == res.val_loss.shape == (4, len(NETS))  # epochs 5, 10, 15, 20
-    for k, single in enumerate(singles):
-        h = single.history
-        assert np.array_equal(res.iteration, h.iteration)
-        for name, ours, theirs in zip(("W1", "B1", "W2", "B2"), res.params(k).arrays(), single.params.arrays()):
+    for k, (params, history) in enumerate(references):
+        assert np.array_equal(res.iteration, history[:, 0])
+        for name, ours, theirs in zip(("W1", "B1", "W2", "B2"), res.params(k).arrays(), params.arrays()):
             assert ours.shape == theirs.shape, name
             assert _max_abs(ours, theirs) <= TOL_BATCHED, (NETS[k], name)
-        assert _max_abs(res.train_loss[:, k], h.train_loss) <= TOL_BATCHED, NETS[k]
-        assert _max_abs(res.val_loss[:, k], h.val_loss) <= TOL_BATCHED, NETS[k]
-        assert _max_abs(res.val_accuracy("r2")[:, k], h.val_accuracy("r2")) <= TOL_BATCHED, NETS[k]
+        assert _max_abs(res.train_loss[:, k], history[:, 1]) <= TOL_BATCHED, NETS[k]
+        assert _max_abs(res.train_accuracy("r2")[:, k], history[:, 2]) <= TOL_BATCHED, NETS[k]
+        assert _max_abs(res.val_loss[:, k], history[:, 3]) <= TOL_BATCHED, NETS[k]
+        assert _max_abs(res.val_accuracy("r2")[:, k], history[:, 4]) <= TOL_BATCHED, NETS[k]
 
 
 # More seeds in one chunk than nn7.batched.GEMM_GROUPS: the first layer then runs

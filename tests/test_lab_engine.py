@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import json
 
+import lab_support
 import numpy as np
 import pytest
 
-import lab_support
-from browser_support import JsModules
 from nn7 import experiments
 from nn7.experiments import Sweep
 from nn7.sweep import run_sweep
 from nn7.tolerances import LAB
 from nn7.train import TrainSettings
+from nn7_dev.browser import JsModules
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -55,7 +55,7 @@ def test_the_page_cases_print_the_books_log(lab, generated):
 def test_traces_are_the_pages_printouts(lab, generated):
     """trace() with the samples and rate of each trace of the page prints exactly what the page
     shows."""
-    from nn7.experiments import pick_samples
+    from nn7.data import pick_samples
 
     for name, t in experiments.TRACES.items():
         case = experiments.case(t.case)
@@ -72,9 +72,10 @@ def test_traces_are_the_pages_printouts(lab, generated):
 @pytest.mark.parametrize("opts", [{"init": "case2", "steps": 3, "seed": 4}, {"init": "random", "steps": 5, "seed": 777},
                                   {"init": "case1", "samples": [[3, 2.85], [0.45, 2.19]], "lr": 0.3}])
 def test_trace_json_equals_the_cli(lab, opts):
-    from nn7.cli import main
     import contextlib
     import io
+
+    from nn7_cli import main
 
     args = ["trace", "--init", opts["init"], "--json"]
     if "samples" in opts:

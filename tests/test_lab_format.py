@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from browser_support import JsModules
+from nn7_dev.browser import JsModules
 
 MODULE = Path(__file__).resolve().parents[1] / "docs" / "assets" / "lab" / "npformat.js"
 NAN, INF = float("nan"), float("inf")

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_support import StaticServer
+from nn7_dev.browser import StaticServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -141,7 +141,7 @@ def lab(browser, base_url):
 
 def nn7_says(args: list[str]) -> tuple[int, str, str]:
     """`python -m nn7 ARGS`, in-process: exit status, stdout, stderr."""
-    from nn7.cli import main
+    from nn7_cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

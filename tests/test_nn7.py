@@ -7,18 +7,24 @@ import hashlib
 import numpy as np
 import pytest
 
-from nn7 import book, experiments
-from nn7.data import BOOK_DATA_SHA256, DataLoader, book_samples, generate_book_data, parse_samples
+from nn7 import book, runs
+from nn7.data import (
+    BOOK_DATA_SHA256,
+    DataLoader,
+    book_samples,
+    generate_book_data,
+    parse_samples,
+    pick_samples,
+)
 from nn7.errors import Nn7Error
+from nn7.fmt import TRACE_PRECISION, array_line
 from nn7.inits import PRESETS, InitSpec, make_params
 from nn7.metrics import book_accuracy_from_loss, r2, r2_from_loss
 from nn7.network import Params, backward, forward, loss, update
-from nn7.fmt import TRACE_PRECISION, array_line
+from nn7.rng import streams
 from nn7.tolerances import BOOK_PRINT, FAST_PATH
 from nn7.trace import format_trace, trace
-from nn7.rng import streams
 from nn7.train import FoldedParams, TrainSettings, fit, make_sgd_step, train
-
 
 # ---------------------------------------------------------------- data
 
@@ -268,7 +274,7 @@ def test_traces_reproduce_the_books_printed_numbers(case):
     """Started from the book's initialisation, with samples carrying the labels it printed and
     lr 0.1, every printed number is reproduced within BOOK_PRINT (the book truncates), except the
     one printing slip: W1 in case 2's second iteration, printed 0.0007 for 0.00007."""
-    steps = experiments.run_trace(f"trace-{case}")
+    steps = runs.run_trace(f"trace-{case}")
     slips = []
     for k, (printed, step) in enumerate(zip(book.TRACES[case]["steps"], steps), start=1):
         ours = step.as_dict()
@@ -284,12 +290,12 @@ def test_traces_reproduce_the_books_printed_numbers(case):
 
 
 def test_trace_samples_come_from_the_book_data():
-    raw = experiments.pick_samples(book.TRACES["case2"]["samples"])
+    raw = pick_samples(book.TRACES["case2"]["samples"])
     assert raw.tolist() == [[1.38, 2.85], [0.45, 2.19]]
 
 
 def test_trace_printout_layout():
-    text = format_trace(experiments.run_trace("trace-case1"))
+    text = format_trace(runs.run_trace("trace-case1"))
     lines = text.splitlines()
     assert lines[0] == "----迭代 1----" and lines[1].startswith("前向: Z1=[[0. 0.]],")
     assert lines[2].startswith("反向: dZ2=[[-0.5459]],")
@@ -330,7 +336,8 @@ def test_no_chinese_sentence_in_the_library():
     cjk = re.compile(r"[\u4e00-\u9fff]")
     sentence = re.compile(r"[，。；！？、]|[\u4e00-\u9fff]{12,}")
     found = []
-    for path in sorted(Path(nn7.__file__).parent.glob("*.py")):
+    src = Path(nn7.__file__).parent.parent
+    for path in sorted(p for package in ("nn7", "nn7_site", "nn7_cli", "nn7_dev") for p in (src / package).glob("*.py")):
         source = path.read_text(encoding="utf-8")
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.COMMENT and cjk.search(tok.string):

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import test_prose
+
 from nn7 import experiments
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]

@@ -6,7 +6,7 @@ import pytest
 
 from nn7 import plots
 from nn7.errors import Nn7Error
-from nn7.experiments import run_case
+from nn7.runs import run_case
 from nn7.train import TrainSettings, train
 
 

@@ -19,12 +19,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from browser_support import StaticServer
+from nn7_dev.browser import StaticServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -17,9 +17,9 @@ import sys
 import time
 
 import pytest
-
-from repo_copy import MkdocsServe, copy_repo, env_for, fetch, free_port, tree
 from test_contributing import DOC, fill, recipes
+
+from nn7_dev.repo import MkdocsServe, copy_repo, env_for, fetch, free_port, tree
 
 pytestmark = [pytest.mark.site]
 

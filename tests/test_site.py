@@ -11,7 +11,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from nn7 import build, experiments
+from nn7 import experiments
+from nn7_dev.repo import copy_repo
+from nn7_site import cache
+from nn7_site.generate import generate
+from nn7_site.jobs import jobs
+from nn7_site.layout import CODE_ARCHIVE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -216,7 +221,7 @@ def test_downloads_are_the_snippet_files_the_executed_notebook_and_an_archive(bu
         rel = src.relative_to(ROOT / "snippets")
         assert (built_site / "downloads" / rel).read_bytes() == src.read_bytes(), rel
     assert (built_site / "downloads" / "train7.txt").is_file()
-    with zipfile.ZipFile(built_site / "downloads" / build.CODE_ARCHIVE) as z:
+    with zipfile.ZipFile(built_site / "downloads" / CODE_ARCHIVE) as z:
         names = set(z.namelist())
     assert {f"nn7-7.7/{p.relative_to(ROOT / 'snippets').as_posix()}" for p in (ROOT / "snippets").rglob("*.py")} <= names
     notebook = json.loads((built_site / "ch7" / "notebook" / "notebook.ipynb").read_text(encoding="utf-8"))
@@ -250,32 +255,46 @@ def test_second_generation_runs_nothing(generated):
     from conftest import locked
 
     with locked(ROOT / "build" / ".generate.lock"):
-        again = build.generate(ROOT, log=lambda line: None)
+        again = generate(ROOT, log=lambda line: None)
     assert [o.name for o in again.outcomes if o.ran] == []
 
 
 def test_only_dependent_experiments_rerun(tmp_path, generated):
-    """Editing prose re-runs nothing; editing a snippet re-runs only the jobs that depend on it
-    (the registry says which)."""
-    root = tmp_path / "repo"
-    for part in ("snippets", "docs", "bench"):
-        shutil.copytree(ROOT / part, root / part)
+    """Editing prose, the HTML fixes or the command line re-runs nothing; editing a snippet or a
+    module of nn7 re-runs exactly the jobs that imported or read it (their manifests say which)."""
+    root = copy_repo(tmp_path / "repo", generated.out)
     out = root / "build" / "generated"
-    shutil.copytree(generated.out, out)
 
     def ran():
-        return {o.name for o in build.generate(root, out=out, log=lambda line: None).outcomes if o.ran}
+        return {o.name for o in generate(root, log=lambda line: None).outcomes if o.ran}
 
     def dependents(rel):
-        return {j.name for j in build.jobs(root) if rel in j.depends}
+        found = set()
+        for j in jobs():
+            m = cache.Manifest.read(cache.manifest_path(out, j.stem))
+            if rel in m.inputs:
+                found.add(j.name)
+        return found
+
+    def edit(rel, text="\n# an edit\n"):
+        with (root / rel).open("a", encoding="utf-8") as f:
+            f.write(text)
 
     (root / "docs" / "ch7" / "7.7.md").write_text("# changed prose\n", encoding="utf-8")
+    edit("src/nn7_site/htmlfix.py")
+    edit("src/nn7_cli/parser.py")
     assert ran() == set()
-    (root / "snippets" / "H7_5_Train.py").open("a").write("# an edit no page experiment depends on\n")
+    edit("snippets/H7_5_Train.py")
     assert ran() == dependents("snippets/H7_5_Train.py") == {"archive"}
-    (root / "snippets" / experiments.SCRIPT).open("a").write("# an edit\n")
     expected = dependents(f"snippets/{experiments.SCRIPT}")
-    assert {f"case:{c.name}" for c in experiments.page_cases()} <= expected
+    assert {f"case:{c.name}" for c in experiments.page_cases()} | {f"trace:{t}" for t in experiments.TRACES} \
+        <= expected
+    edit(f"snippets/{experiments.SCRIPT}")
+    assert ran() == expected
+    expected = dependents("src/nn7/network.py")
+    assert {f"trace:{t}" for t in experiments.TRACES} <= expected
+    assert not {"data", "diagram", "sweep", "speed", "archive"} & expected, expected
+    edit("src/nn7/network.py")
     assert ran() == expected
 
 
@@ -291,7 +310,7 @@ def test_a_damaged_cache_entry_is_run_again(tmp_path, generated):
     figure.write_bytes(right[figure][:100])  # truncated
     printout.write_text(right[printout].decode().replace("W1", "W9"), encoding="utf-8")  # edited
     glue.unlink()  # missing
-    ran = {o.name for o in build.generate(ROOT, out=out, log=lambda line: None).outcomes if o.ran}
+    ran = {o.name for o in generate(ROOT, out=out, log=lambda line: None).outcomes if o.ran}
     assert ran == {"case:case1", "case:case3", "trace:trace-case2"}
     assert all(p.read_bytes() == data for p, data in right.items())
 
@@ -303,7 +322,7 @@ def test_files_no_job_made_are_removed(tmp_path, generated):
     shutil.copytree(generated.out, out)
     (out / "img" / "old_case.png").write_bytes(b"stale")
     (out / "printouts" / ".case1.txt.tmp123").write_bytes(b"half")
-    build.generate(ROOT, out=out, log=lambda line: None)
+    generate(ROOT, out=out, log=lambda line: None)
     assert not (out / "img" / "old_case.png").exists() and not (out / "printouts" / ".case1.txt.tmp123").exists()
     assert _tree(out) == _tree(generated.out)
 

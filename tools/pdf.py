@@ -19,9 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from chromium import CHROMIUM_ARGS, StaticServer, find_chromium  # tools/chromium.py, beside this file
-
 from nn7.fileio import write_atomic
+from nn7_dev.chromium import CHROMIUM_ARGS, StaticServer, find_chromium
 
 PDF_NAME = "nn7-7.7.pdf"
 PRINT_PAGE = "print_page/"

@@ -1,5 +1,7 @@
+"""``python -m nn7``: the command line (``nn7_cli``), which sits on top of this package."""
+
 import sys
 
-from .cli import main
+from nn7_cli import main
 
 sys.exit(main())

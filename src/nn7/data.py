@@ -247,3 +247,23 @@ class DataLoader:
 
 
 DataLoader_7 = DataLoader  # the name the book's text uses
+
+
+def pick_samples(wanted, samples: np.ndarray | None = None) -> np.ndarray:
+    """For each (x or None, y), the first sample of the book data (file order) that has that
+    label (and that x); an (k, 2) array in original units."""
+    table = book_samples() if samples is None else samples
+    rows = []
+    for x, y in wanted:
+        hit = np.isclose(table[:, -1], y) & (True if x is None else np.isclose(table[:, 0], x))
+        if not hit.any():
+            raise ValueError(f"no sample with x={x}, y={y} in the book data")
+        rows.append(table[np.argmax(hit)])
+    return np.array(rows)
+
+
+def book_scalers():
+    """The book data's x and y scalers (min-max over the whole file, as DataLoader.book fits them)."""
+    samples = _book_samples()
+    return (MinMaxScaler.fit(samples[:, :1], ["x"], BOOK_DATA_NAME),
+            MinMaxScaler.fit(samples[:, 1:], ["the label"], BOOK_DATA_NAME))

@@ -9,21 +9,17 @@ runs the text's two single-sample steps. The sweep trains every combination of
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
-
-import numpy as np
+from dataclasses import dataclass, field, replace
 
 from . import book
-from .data import DataLoader, book_samples
-from .inits import KINDS, InitSpec, make_params
-from .rng import streams
-from .train import TrainResult, TrainSettings, train
+from .inits import KINDS, InitSpec
+from .settings import TrainSettings
 
 CHAPTER_SEED = 0  # the one seed of the chapter's runs: every case sees the same data order
 BOOK_SETTINGS = TrainSettings()  # TrainSettings' defaults are the book's (lr 0.5, 1000 epochs, batch 32)
 SCRIPT = "H7_8_Train_Init_0.py"  # the snippet that runs the chapter's cases and traces
-NETWORK = "common/NeuralNet_7.py"  # the network module it uses
 PAGE = "ch7/7.7.md"  # the page that shows the cases' printouts and figures
+DIAGRAM = "backprop_7_5_8.png"  # the backpropagation diagram of section 7.5.8 (drawn by nn7.diagram)
 
 
 def glue_name(name: str) -> str:
@@ -43,7 +39,6 @@ class Case:
     figures: tuple[str, str] | None = None  # (training curves, fit) file names, as in the book
     page: str | None = PAGE  # the page that shows its printout; None: not run by the build
     script: str = SCRIPT
-    depends: tuple[str, ...] = (SCRIPT, NETWORK)  # snippet files whose edits re-run it
 
     @property
     def spec(self) -> InitSpec:
@@ -57,7 +52,6 @@ class Trace:
     lr: float
     samples: tuple[tuple[float | None, float], ...]  # (x or None, y) picked from the book data
     script: str = SCRIPT
-    depends: tuple[str, ...] = (SCRIPT, NETWORK)
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,6 @@ class Sweep:
     chunk: int = 405  # networks trained together: fixed, so the bytes do not depend on the CPU count
     figure: str = "init_sweep.png"
     script: str = "H7_8_Init_Sweep.py"
-    depends: tuple[str, ...] = ("H7_8_Init_Sweep.py",)
 
     @property
     def combos(self) -> list[str]:
@@ -94,7 +87,6 @@ class Speed:
     settings: TrainSettings = BOOK_SETTINGS
     target: float = 0.85  # validation R²
     chunk: int = 30  # fixed, so the bytes do not depend on the CPU count
-    depends: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,18 +102,42 @@ class Limit:
     settings: TrainSettings = TrainSettings(lr=1.0, epochs=200, batch_size=800, every=25, num_hidden=4)
 
 
+@dataclass(frozen=True)
+class Study:
+    """Any other experiment, picked up as an example script is: the build calls
+    ``function()`` of ``snippets/<script>``; what it prints is the printout
+    (``printouts/NAME.txt``) and it returns :class:`Findings`: named values (``{{ NAME.… }}`` on
+    the pages) and figures, each published with the CSV of its data. No generator code to write."""
+
+    name: str
+    script: str
+    function: str = "run"
+    page: str | None = None  # the page that shows it
+
+
+@dataclass
+class Findings:
+    """What a study's function returns."""
+
+    values: dict  # JSON-serialisable
+    figures: dict = field(default_factory=dict)  # file name -> (PNG bytes, nn7.plots.Table of its data)
+
+
 CASES = {c.name: c for c in [
     Case("case1", "case1", figures=("init_0_0_b0.png", "init_0_0_b0_result.png")),
     Case("case1-b2", "case1-b2"),
     Case("case2", "case2", figures=("init_0_1.png", "init_0_1_result.png")),
     Case("case2-w-ones", "case2-w-ones"),
     Case("case3", "case3", figures=("init_1_n.png", "init_1_n_result.png")),
-    Case("h7_5", "random", page=None, script="H7_5_Train.py", depends=("H7_5_Train.py", NETWORK)),
+    Case("h7_5", "random", page=None, script="H7_5_Train.py"),
 ]}
 
 TRACES = {t.name: t for t in [
     Trace("trace-case1", "case1", 0.1, book.TRACES["case1"]["samples"]),
     Trace("trace-case2", "case2", 0.1, book.TRACES["case2"]["samples"]),
+]}
+
+STUDIES: dict[str, Study] = {s.name: s for s in [
 ]}
 
 SWEEP = Sweep()
@@ -145,54 +161,3 @@ def case(name: str) -> Case:
         return CASES[name]
     except KeyError:
         raise KeyError(f"unknown case {name!r}; the chapter's cases are {', '.join(CASES)}") from None
-
-
-def run_case(name: str) -> TrainResult:
-    """Train a case with nn7 alone (the notebook and the tests use this; the site build runs
-    the case through its snippet, and the tests hold the two equal)."""
-    c = case(name)
-    return train(c.spec, c.settings, seed=c.seed)
-
-
-def case_start(name: str) -> tuple:
-    """(loader, initial params) of a case, drawn exactly as :func:`run_case` draws them."""
-    c = case(name)
-    data_rng, init_rng = streams(c.seed)
-    loader = DataLoader.book(rng=data_rng)
-    return loader, make_params(c.spec, init_rng, loader.num_features, c.settings.num_hidden)
-
-
-def pick_samples(wanted, samples: np.ndarray | None = None) -> np.ndarray:
-    """For each (x or None, y), the first sample of the book data (file order) that has that
-    label (and that x); an (k, 2) array in original units."""
-    table = book_samples() if samples is None else samples
-    rows = []
-    for x, y in wanted:
-        hit = np.isclose(table[:, -1], y) & (True if x is None else np.isclose(table[:, 0], x))
-        if not hit.any():
-            raise ValueError(f"no sample with x={x}, y={y} in the book data")
-        rows.append(table[np.argmax(hit)])
-    return np.array(rows)
-
-
-def book_scalers():
-    """The book data's x and y scalers (min-max over the whole file)."""
-    loader = DataLoader.book(seed=CHAPTER_SEED)
-    return loader.x_scaler, loader.y_scaler
-
-
-def trace_inputs(name: str):
-    """(initial params, scaled xs, scaled ys, lr) of a trace."""
-    t = TRACES[name]
-    raw = pick_samples(t.samples)
-    xs, ys = book_scalers()
-    _, params = case_start(t.case)
-    return params, xs.scale(raw[:, :-1]), ys.scale(raw[:, -1:]), t.lr
-
-
-def run_trace(name: str):
-    """The trace's steps with nn7 alone."""
-    from .trace import trace
-
-    params, x, y, lr = trace_inputs(name)
-    return trace(params, x, y, lr)

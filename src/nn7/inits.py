@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import Nn7Error
-from .network import PARAM_NAMES, Params
+from .params import PARAM_NAMES, Params, shapes
 
 KINDS = ("zeros", "ones", "normal")
 SHORT = {"0": "zeros", "1": "ones", "n": "normal"}
@@ -76,11 +76,6 @@ class InitSpec:
                 raise Nn7Error(f"{name} is given twice in initialisation {original!r}")
             kinds[name] = kind
         return cls(**kinds)
-
-
-def shapes(num_features: int = 1, num_hidden: int = 2) -> dict[str, tuple[int, int]]:
-    return {"W1": (num_features, num_hidden), "B1": (1, num_hidden),
-            "W2": (num_hidden, 1), "B2": (1, 1)}
 
 
 def make_params(spec: InitSpec | str, rng: np.random.Generator | None,

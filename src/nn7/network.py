@@ -8,36 +8,11 @@ parameters as they were before the update.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
-PARAM_NAMES = ("W1", "B1", "W2", "B2")
-
-
-@dataclass
-class Params:
-    W1: np.ndarray  # (d, n)
-    B1: np.ndarray  # (1, n)
-    W2: np.ndarray  # (n, 1)
-    B2: np.ndarray  # (1, 1)
-
-    @property
-    def num_hidden(self) -> int:
-        return self.W1.shape[1]
-
-    def copy(self) -> "Params":
-        return Params(*(np.array(a, dtype=np.float64, copy=True) for a in self.arrays()))
-
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        return tuple(getattr(self, f.name) for f in fields(self))
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def to_json(self) -> dict[str, list]:
-        """W1 … B2 as nested lists (``nn7 train --json``'s ``params``)."""
-        return {name: a.tolist() for name, a in self.as_dict().items()}
+from .params import PARAM_NAMES, Params  # noqa: F401  (re-exported: the snippets import Params from here)
 
 
 @dataclass

@@ -18,7 +18,7 @@ import numpy as np
 from . import inits
 from .errors import Nn7Error
 from .fileio import write_atomic
-from .network import PARAM_NAMES
+from .params import PARAM_NAMES
 
 # Families tried in order; the first one installed wins.
 CJK_FAMILIES = (

@@ -17,7 +17,7 @@
 //
 // Implemented from the published algorithms and checked against NumPy by experiment (see
 // tests/test_lab_random.py): PCG64 is a 128-bit LCG with the XSL-RR 128/64 output; the
-// ziggurat's constant tables are measured from the installed NumPy by nn7.ziggurat, which
+// ziggurat's constant tables are measured from the installed NumPy by nn7_dev.ziggurat (tools/ziggurat.py), which
 // writes them to ./ziggurat.js at site build time. The hot paths (the LCG step, permutation,
 // the ziggurat's fast path) use doubles and 24-bit limbs, no BigInt.
 

@@ -1,11 +1,13 @@
-"""Import the repository's own Python files from their source, never from a bytecode cache.
+"""Import the repository's own Python files from their source, never from a bytecode cache,
+and record which files were imported (with the SHA-256 of the bytes that ran).
 
 Python trusts a ``__pycache__`` file whose recorded modification time (whole seconds) and
 size match the source, so an edit saved within the same second that keeps the file's size
-would run the old code. The build keys its cache by the bytes of the sources; to run exactly
-those bytes, the build process installs :func:`install` for ``src/nn7`` and ``snippets/``
-before importing anything from them. Standard library only: this file is loaded by path,
-before the ``nn7`` package is imported.
+would run the old code. The build keys its cache by the bytes of the sources a job imported;
+to run exactly those bytes, and to know which they were, a job's process installs
+:func:`install` for ``src/`` and ``snippets/`` before importing anything from them, and reads
+:data:`LOADED` when the job is done. Standard library only: this file is loaded by path,
+before any package of the repository is imported.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ import importlib.machinery
 import sys
 from pathlib import Path
 
+LOADED: dict[str, str] = {}  # absolute path of every source compiled here -> SHA-256 of its bytes
+
 
 class FreshLoader(importlib.machinery.SourceFileLoader):
     """Compiles the source file every time the module is imported; writes no cache."""
 
     def get_code(self, fullname):
         path = self.get_filename(fullname)
-        return compile(self.get_data(path), path, "exec", dont_inherit=True)
+        data = self.get_data(path)
+        LOADED[str(Path(path).resolve())] = hashlib.sha256(data).hexdigest()
+        return compile(data, path, "exec", dont_inherit=True)
 
 
 class FreshFinder(importlib.abc.MetaPathFinder):
@@ -48,10 +54,11 @@ def install(*roots) -> None:
     sys.meta_path.insert(0, FreshFinder(roots))
 
 
-def digest(folder) -> str:
-    """SHA-256 over the names and bytes of the ``*.py`` files directly in ``folder``."""
+def digest(*folders) -> str:
+    """SHA-256 over the names and bytes of the ``*.py`` files directly in each of ``folders``."""
     h = hashlib.sha256()
-    for p in sorted(Path(folder).glob("*.py")):
-        data = p.read_bytes()
-        h.update(p.name.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    for folder in folders:
+        for p in sorted(Path(folder).glob("*.py")):
+            data = p.read_bytes()
+            h.update(p.name.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
     return h.hexdigest()

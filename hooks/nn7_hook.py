@@ -1,11 +1,11 @@
-"""MkDocs hook: have nn7 (re)generate the chapter's outputs, then publish them.
+"""The site builder's hook: have nn7_site (re)generate the chapter's outputs, then publish them.
 
-Generation lives in nn7.build and runs in a fresh process (`python -m nn7 build`, which also
-runs without MkDocs), into build/generated/ outside docs/, so `mkdocs serve` never sees its own
-output as a change and never publishes what code that is no longer on disk produced. This file
-only wires the result into MkDocs:
+Generation lives in nn7_site (`python -m nn7 build` runs it without the site builder), into
+build/generated/ outside docs/, so `mkdocs serve` never sees its own output as a change. Jobs
+whose inputs are unchanged are skipped in this process; the others run in fresh processes that
+run the code on disk. This file only wires the result into the site builder:
 
-* on_config: generate (cached jobs are skipped; the log says `ran` or `cached` per job); every
+* on_config: generate (the log says `ran` or `cached` per job, and why a job ran); every
   Jinja environment made from the theme (MkDocs', the search plugin's, the print plugin's) keeps
   compiled templates in .cache/jinja/ (Jinja compares each template's source, so an edited one
   is compiled again): a rebuild under `mkdocs serve` skips ~1 s of compiling;
@@ -13,7 +13,7 @@ only wires the result into MkDocs:
   File.generated; the executed notebook takes the place of its source, docs/ch7/notebook.ipynb;
 * on_page_markdown: fill each page's template with the values the runs published;
 * on_page_content: TeX to MathML (server-side, no script), and boxes that scroll sideways
-  made keyboard-focusable (nn7.htmlfix);
+  made keyboard-focusable (nn7_site.htmlfix);
 * on_post_build: in the print edition (print_page/), links to anchors and to pages it leaves
   out point where they should.
 
@@ -34,40 +34,45 @@ from mkdocs.structure.files import File
 from pymdownx.snippets import SnippetMissingError
 
 log = logging.getLogger("mkdocs.hooks.nn7")
-_report = None
+_report = None  # the generation of this build
+_s = None  # the nn7_site package
 
 
-def _nn7(root: Path):
-    """The nn7 package as it is on disk now. `mkdocs serve` keeps one process across rebuilds:
-    if a file of src/nn7 changed since nn7 was imported here, it is imported again, from its
-    source (never from a stale bytecode cache)."""
+def _site(root: Path):
+    """The nn7_site package as it is on disk now. `mkdocs serve` keeps one process across
+    rebuilds: if a file of src/nn7 or src/nn7_site changed since they were imported here, both
+    are imported again, from their source (never from a stale bytecode cache)."""
     src = root / "src"
-    spec = importlib.util.spec_from_file_location("nn7_fresh", src / "nn7" / "_fresh.py")
+    spec = importlib.util.spec_from_file_location("nn7_site_fresh", src / "nn7_site" / "fresh.py")
     fresh = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fresh)
-    fresh.install(src / "nn7")
-    sys.path[:] = [str(src)] + [p for p in sys.path if p != str(src)]  # this repository's nn7 first
-    digest = fresh.digest(src / "nn7")
-    loaded = sys.modules.get("nn7")
-    if loaded is not None and (getattr(loaded, "_loaded_digest", None) != digest
-                               or Path(loaded.__file__).resolve() != (src / "nn7" / "__init__.py").resolve()):
-        for name in [n for n in sys.modules if n == "nn7" or n.startswith("nn7.")]:
+    fresh.install(src)
+    sys.path[:] = [str(src)] + [p for p in sys.path if p != str(src)]  # this repository's packages first
+    digest = fresh.digest(src / "nn7", src / "nn7_site")
+    if _loaded.get("digest") != digest or _loaded.get("src") != src:
+        for name in [n for n in sys.modules if n.split(".")[0] in ("nn7", "nn7_site")]:
             del sys.modules[name]
-    import nn7
-    import nn7.build
-    import nn7.pages
+        _loaded.update(digest=digest, src=src)
+    import nn7_site.generate
+    import nn7_site.htmlfix
+    import nn7_site.pages
 
-    nn7._loaded_digest = getattr(nn7, "_loaded_digest", None) or digest
-    return nn7
+    return nn7_site
+
+
+_loaded: dict = {}
 
 
 @event_priority(100)
 def on_config(config):
-    global _report
-    nn7 = _nn7(Path(config.config_file_path).resolve().parent)
+    global _report, _s
+    root = Path(config.config_file_path).resolve().parent
+    _s = _site(root)
+    from nn7.errors import Nn7Error
+
     try:
-        _report = nn7.build.generate_in_subprocess(Path(config.config_file_path).resolve().parent, log=log.info)
-    except nn7.Nn7Error as err:
+        _report = _s.generate.generate(root, log=log.info)
+    except Nn7Error as err:
         raise PluginError(f"nn7: {err}") from None
     _cache_templates(config)
     return config
@@ -121,32 +126,27 @@ def _snippet_paths(config) -> list[str]:
 
 
 def on_page_markdown(markdown, page, config, files):
-    import nn7.pages
+    from nn7.errors import Nn7Error
 
     try:
-        return nn7.pages.render(markdown, _report.values, f"docs/{page.file.src_uri}", config.docs_dir)
-    except nn7.Nn7Error as err:
+        return _s.pages.render(markdown, _report.values, f"docs/{page.file.src_uri}", config.docs_dir)
+    except Nn7Error as err:
         raise PluginError(f"nn7: {err}") from None
 
 
 @event_priority(50)  # before print-site keeps each page's HTML for the print edition
 def on_page_content(html, page, config, files):
-    import nn7.htmlfix
-    import nn7.pages
-
     if page.file.src_uri.endswith(".ipynb"):
-        html = nn7.pages.name_empty_headings(html, [item.id for item in _flatten(page.toc)])
-    return nn7.htmlfix.focusable_scroll_regions(nn7.pages.render_math(html))
+        html = _s.pages.name_empty_headings(html, [item.id for item in _flatten(page.toc)])
+    return _s.htmlfix.focusable_scroll_regions(_s.pages.render_math(html))
 
 
 @event_priority(-100)  # after print-site wrote the print edition
 def on_post_build(config):
-    import nn7.pages
-
     printed = Path(config.site_dir) / "print_page" / "index.html"
     if printed.is_file():
         urls = {url.strip("/").replace("/", "-") or "index": f"../{url}" for url in _page_urls}
-        printed.write_text(nn7.pages.fix_print_links(printed.read_text(encoding="utf-8"), urls), encoding="utf-8")
+        printed.write_text(_s.pages.fix_print_links(printed.read_text(encoding="utf-8"), urls), encoding="utf-8")
 
 
 _page_urls: list[str] = []

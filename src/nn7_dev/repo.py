@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # this checkout (src/nn7_dev/repo.py)
 PARTS = ("src", "snippets", "docs", "hooks", "overrides", "bench", "tools", "tests/data")
 FILES = ("mkdocs.yml", "pyproject.toml")
 
@@ -42,11 +42,9 @@ def env_for(root: Path, **extra: str) -> dict:
 
 
 def nn7_build(root: Path, *args: str, timeout: float = 600, **env) -> subprocess.CompletedProcess:
-    """`nn7 build` on the copy, in a fresh process, exactly as the MkDocs hook starts it (extra
-    ``args`` such as ``--only case:case1`` are passed on)."""
-    from nn7 import build
-
-    return subprocess.run([sys.executable, "-c", build._BOOTSTRAP, str(root), *args], cwd=root,
+    """`nn7 build` on the copy, in a fresh process running the copy's code (extra ``args`` such
+    as ``--only case:case1`` are passed on)."""
+    return subprocess.run([sys.executable, "-m", "nn7", "build", "--root", str(root), *args], cwd=root,
                           env=env_for(root, **env), capture_output=True, text=True, timeout=timeout)
 
 

@@ -9,8 +9,8 @@ import html
 import re
 from pathlib import Path
 
-from .errors import Nn7Error
-from .fmt import array_line
+from nn7.errors import Nn7Error
+from nn7.fmt import array_line
 
 # Jinja's comment delimiters, changed from {# #}: Markdown attribute lists write `{#id}`.
 COMMENT = ("{##", "##}")

@@ -3,7 +3,7 @@
 Used by the conftest fixtures ``chromium_path``, ``browser`` and ``js``:
 
 * :func:`find_chromium`, :data:`CHROMIUM_ARGS` and :class:`StaticServer` come from
-  tools/chromium.py (tools/pdf.py prints the PDF with the same);
+  :mod:`nn7_dev.chromium` (tools/pdf.py prints the PDF with the same);
 * :class:`JsModules` loads ES modules from a served folder into one blank page and calls
   their exports, so that JavaScript (the lab's engine) is tested in the browser readers use.
 """
@@ -11,11 +11,9 @@ Used by the conftest fixtures ``chromium_path``, ``browser`` and ``js``:
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from chromium import CHROMIUM_ARGS, StaticServer, find_chromium  # noqa: E402
+from .chromium import CHROMIUM_ARGS, StaticServer, find_chromium
 
 __all__ = ["CHROMIUM_ARGS", "JsModules", "StaticServer", "find_chromium"]
 
