@@ -54,8 +54,7 @@ def cmd_train(args) -> int:
     from nn7.rng import streams
     from nn7.train import TrainingInterrupted, TrainSettings, fit, param_lines
 
-    settings = TrainSettings(lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
-                             every=args.every, num_hidden=args.hidden)
+    settings = TrainSettings.of(vars(args))  # the options are named as the table's settings
     data_rng, init_rng = streams(args.seed)  # as train() draws them
     loader = (DataLoader.book(rng=data_rng) if args.data is None
               else DataLoader.from_file(args.data, rng=data_rng))
