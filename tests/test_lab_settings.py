@@ -217,3 +217,16 @@ def test_the_recipe_lab_control_shows_its_setting_in_the_lab(browser, base_url, 
         v.check_clean()
     finally:
         v.close()
+
+
+def test_the_lab_is_small_modules_and_a_short_main():
+    """No hand-written module of the lab is much over 300 lines; main.js only wires the sections;
+    generated data is apart (generated/, made by the build, not committed)."""
+    lab_js = ROOT / "docs" / "assets" / "lab"
+    sizes = {p.relative_to(lab_js).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+             for p in sorted(lab_js.rglob("*.js"))}
+    assert not any(name.startswith("generated/") for name in sizes), "generated modules are committed"
+    assert {"nn7.js", "nn7/train.js", "numpy/pcg64.js", "page/main.js"} <= set(sizes)
+    assert [name for name, n in sizes.items() if n > 310] == [], sizes
+    assert sizes["page/main.js"] <= 60, sizes["page/main.js"]
+    print("lab modules (lines): " + ", ".join(f"{name} {n}" for name, n in sizes.items()))

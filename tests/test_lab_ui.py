@@ -58,7 +58,7 @@ def test_what_nn7_refuses_the_page_refuses_in_chinese(lab):
     assert code == 2 and "unknown initialisation 'bogus'" in err
     assert message.startswith("不认识的初始化 'bogus'。") and all(p in message for p in ("case1", "case3", "random"))
     assert v.value("#lab-hidden") == "9" and v.text("#lab-hidden-error").startswith("本页的隐层神经元最多为 8")
-    assert "设置有误" in v.text("#lab-status") and v.text("#lab-log") == ""
+    assert "设置有误" in v.text("#lab-status") and v.text("#lab-log") == "" and not v.page.is_visible("#lab-log-box")
     v.page.click("#lab-run")  # nothing to run, no exception
     assert v.page.eval_on_selector_all("#lab-form input[type=radio]:checked", "rs => rs.length") == 0
     v.page.check('input[name="lab-W1"][value="normal"]')  # a valid initialisation replaces it (others 0)

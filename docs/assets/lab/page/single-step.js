@@ -46,7 +46,7 @@ export function createSingleStep({ training }) {
   const out = byId("lab-trace"), commandBox = byId("lab-trace-command-box"), note = byId("lab-trace-note");
   let count = 0; // single steps shown
 
-  function show(steps, units, command, text) {
+  function show(steps, units, command, text, newest = true) {
     out.replaceChildren(...steps.map((step) => {
       const pre = Object.assign(document.createElement("pre"), { className: "lab-pre lab-trace-step" });
       const code = document.createElement("code");
@@ -57,9 +57,8 @@ export function createSingleStep({ training }) {
     byId("lab-trace-command").textContent = command;
     note.textContent = text;
     out.hidden = commandBox.hidden = steps.length === 0;
-    if (steps.length) { // the newest iteration in view, its earlier ones to its left
-      const newest = out.lastElementChild;
-      out.scrollLeft = newest.offsetLeft - out.firstElementChild.offsetLeft;
+    if (steps.length) { // the newest iteration in view (its earlier ones to its left), or the first
+      out.scrollLeft = newest ? out.lastElementChild.offsetLeft - out.firstElementChild.offsetLeft : 0;
     }
   }
 
@@ -98,7 +97,7 @@ export function createSingleStep({ training }) {
       const steps = trace({ init: t.init, seed: t.seed, lr: t.lr, samples: t.samples });
       const given = new Map([["init", { value: parseInit(t.case) }], ["lr", { value: t.lr }], ["sample", { value: t.samples }]]);
       const samples = t.samples.map(([x, y]) => `(${pyG(x)}, ${pyG(y)})`).join("、");
-      show(steps, 2, commandLine("trace", given), say("trace.book", { case: label, samples, lr: pyG(t.lr) }));
+      show(steps, 2, commandLine("trace", given), say("trace.book", { case: label, samples, lr: pyG(t.lr) }), false);
     });
     buttons.append(button);
   }

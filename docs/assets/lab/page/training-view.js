@@ -75,6 +75,7 @@ export function createTrainingView({ getRun, isRunning, getCommand }) {
   }
 
   function showLog(run) {
+    byId("lab-log-box").hidden = !run; // no empty box while the settings are not valid
     if (!run) {
       byId("lab-log").textContent = "";
       return;
