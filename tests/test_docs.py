@@ -59,7 +59,9 @@ def fresh_printouts(tmp_path_factory, script_runs) -> dict[str, str]:
         out[name] = text
         for k, step in enumerate(text.split(STEP_HEADER)[1:], start=1):
             out[f"{name} {k}"] = STEP_HEADER + step
-    out["sweep"] = script_runs["H7_8_Init_Sweep.py"].stdout
+    out["sweep"] = script_runs[experiments.SWEEP.script].stdout
+    for name, study in experiments.STUDIES.items():  # a study's script prints its printout when run
+        out[name] = script_runs[study.script].stdout
     return out
 
 
