@@ -16,7 +16,6 @@ import concurrent.futures
 import json
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import tempfile
@@ -81,16 +80,6 @@ def static_values(root: Path) -> dict:
 # ---------------------------------------------------------------- running jobs
 
 
-def _die_with_parent() -> None:
-    """In a job's process: end it if the build that started it is killed (Linux)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def run_job(root: Path, job: Job) -> dict:
     """Run ``job`` in a fresh process; its {files, glue, inputs, seconds}. A job's error is a BuildError."""
     t0 = time.perf_counter()
@@ -99,8 +88,7 @@ def run_job(root: Path, job: Job) -> dict:
         result = Path(tmp) / "result.pickle"
         proc = subprocess.run([sys.executable, "-c", BOOTSTRAP, str(root), job.name, str(result)], cwd=root,
                               env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
-                              preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                              stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
         try:
             data = pickle.loads(result.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError):

@@ -16,7 +16,12 @@ from pathlib import Path
 # The process's first lines: the fresh importer, loaded by path before anything of the
 # repository is imported, then this module's run().
 BOOTSTRAP = """\
-import importlib.util, sys
+import importlib.util, os, sys
+if sys.platform == "linux":  # end with the build that started it, should that be killed
+    import ctypes, signal
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:
+        sys.exit(137)
 root = sys.argv[1]
 spec = importlib.util.spec_from_file_location("nn7_site_fresh", root + "/src/nn7_site/fresh.py")
 fresh = importlib.util.module_from_spec(spec)
