@@ -29,7 +29,7 @@ from .cache import Hashes, Manifest
 from .context import BuildError
 from .jobs import Job, jobs
 from .layout import OUT, PUBLISH, SITE_MANIFEST, SNIPPETS
-from .worker import BOOTSTRAP
+from .worker import BOOTSTRAP, PROLOGUE
 
 _HERE = Path(__file__).resolve().parents[1]  # the src/ this code was imported from
 _IMPORTED = fresh.digest(_HERE / "nn7", _HERE / "nn7_site")  # its bytes when it was imported
@@ -189,15 +189,9 @@ def _run_stale(root, out, stale, env, hashes, manifests, outcomes, log, workers)
         raise failure
 
 
-_GENERATE = """\
-import importlib.util, pickle, sys
-root, out, only, workers, result = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-spec = importlib.util.spec_from_file_location("nn7_site_fresh", root + "/src/nn7_site/fresh.py")
-fresh = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(fresh)
-sys.dont_write_bytecode = True
-sys.path.insert(0, root + "/src")
-fresh.install(root + "/src", root + "/snippets")
+_GENERATE = PROLOGUE + """\
+out, only, workers, result = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+import pickle
 from nn7.errors import Nn7Error
 from nn7_site.generate import generate
 try:
