@@ -242,7 +242,7 @@ def test_the_site_uses_the_decided_terms():
 GLOSSARY = "appendix/glossary"
 # glossary anchor -> the words that name the term in the site's text
 TERMS = {"loss": r"损失", "accu": r"书中的准确率", "r2": r"决定系数", "lr": r"学习率", "batch": r"批大小",
-         "seed": r"种子", "iteration": r"迭代", "symmetry": r"对称", "median": r"中位数", "trains": r"训练成功"}
+         "seed": r"种子", "iteration": r"迭代", "symmetry": r"对称", "median": r"中位数"}
 # built pages whose text is the site's own, and (for the 7.7 page) where the site's text is
 PAGES = ["index.html", "ch7/7.7/index.html", "ch7/sweep/index.html", "appendix/backprop/index.html",
          "about/index.html", "ch7/notebook/index.html"]
