@@ -37,6 +37,7 @@ from . import (
     measure_sweep,
     measure_tests,
     measure_train,
+    readme,
 )
 from .benchlib import ROOT, out
 from .goals import Goal, Outcome
@@ -150,7 +151,8 @@ def main(argv=None) -> int:
         out(f"--only: {path.relative_to(ROOT)} not written")
     else:
         path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        out(f"wrote {path.relative_to(ROOT)}")
+        readme.update()
+        out(f"wrote {path.relative_to(ROOT)} and its table in bench/README.md")
     return 1 if (problems or errors) else 0
 
 
