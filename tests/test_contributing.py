@@ -94,7 +94,7 @@ def apply(root: Path, recipe: Recipe, scratch: Path) -> str:
 
 def test_the_document_has_the_recipes():
     names = [r.name for r in recipes(DOC.read_text(encoding="utf-8"))]
-    assert names == ["prose", "conclusion", "number", "case", "snippet-section", "page", "lab-control"], names
+    assert names == ["prose", "conclusion", "number", "case", "snippet-section", "page", "lab-control", "study"], names
     for r in recipes(DOC.read_text(encoding="utf-8")):
         assert r.diffs and r.touches and (r.expect or r.files), f"recipe {r.name}: incomplete"
         assert sorted({f for d in r.diffs for f in touched(d)}) == sorted(r.touches), \
