@@ -227,3 +227,15 @@ def test_the_engine_takes_the_tables_names(js):
 
     assert got == TrainSettings.of(opts).as_dict()
     assert json.loads(json.dumps(got)) == got
+    # a name the table does not have is an error, not a setting left at its default
+    wrong = run(js, "nn7.js", """
+        const out = [];
+        for (const [fn, opts] of [["train", {batchSize: 16}], ["trace", {steps: 1, batch: 4}], ["sweepSeed", {epochs: 1, seeds: 2}]]) {
+            try { fn === "sweepSeed" ? m.sweepSeed(0, ["case1"], opts) : m[fn](opts); out.push(null); }
+            catch (e) { out.push(e.message); }
+        }
+        return out;""")
+    assert wrong[0] == ("unknown option 'batchSize'; the options are "
+                        + ", ".join(s.name for s in experiments.settings("train") if s.kind in ("number", "whole", "init"))
+                        + ", onCheckpoint")
+    assert wrong[1].startswith("unknown option 'batch'") and wrong[2].startswith("unknown option 'seeds'")

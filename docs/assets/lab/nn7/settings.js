@@ -4,7 +4,7 @@
 
 import { REGISTRY } from "../generated/registry.js";
 import { pyG } from "../numpy/printing.js";
-import { SettingError } from "./errors.js";
+import { Nn7Error, SettingError } from "./errors.js";
 
 const TYPING = REGISTRY.typing;
 const WHOLE = new RegExp(`^(?:${TYPING.whole})$`);
@@ -122,6 +122,18 @@ export function checkSetting(s, value, option = s.option ?? s.name) {
     fail(s, option, "syntax", `must be a whole number ${bound(s)}${note(s)}, got ${shown}`, s.minimum, shown);
   }
   return checkRange(s, value, shown, option, null);
+}
+
+/**
+ * The engine's options are named as the table names the settings of `group` (its numbers and
+ * its initialisation), plus `extra` (callbacks and the like): any other name is an error, not a
+ * setting silently left at its default.
+ */
+export function checkOptions(opts, group, extra = []) {
+  const known = [...settingsOf(group).filter((s) => ["number", "whole", "init"].includes(s.kind)).map((s) => s.name), ...extra];
+  for (const key of Object.keys(opts)) {
+    if (!known.includes(key)) throw new Nn7Error(`unknown option '${key}'; the options are ${known.join(", ")}`, "option", { key });
+  }
 }
 
 const TRAIN = SETTINGS.filter((s) => s.group === "train" && s.attribute);

@@ -10,7 +10,7 @@ import { N_TRAIN, Loader } from "./data.js";
 import { makeParams, parseInit } from "./inits.js";
 import { accuracy } from "./metrics.js";
 import { streams } from "./rng.js";
-import { trainSettings } from "./settings.js";
+import { checkOptions, trainSettings } from "./settings.js";
 import { setLoss, sgdStep } from "./train.js";
 
 const SWEEP = REGISTRY.sweep;
@@ -30,6 +30,7 @@ export function classify(spec) {
  * equals its own `train`.
  */
 export function sweepSeed(seed, inits, opts = {}) {
+  checkOptions(opts, "train", ["onEpoch"]);
   const settings = trainSettings(opts);
   const n = settings.num_hidden;
   const loader = new Loader(streams(seed).data);

@@ -11,13 +11,14 @@ import { N_SAMPLES, SAMPLES, X_SCALER, Y_SCALER } from "./data.js";
 import { makeParams, parseInit } from "./inits.js";
 import { backward, forward, update } from "./network.js";
 import { streams } from "./rng.js";
-import { checkSetting, setting } from "./settings.js";
+import { checkOptions, checkSetting, setting } from "./settings.js";
 import { seedOf } from "./train.js";
 
 const TRACE_PRECISION = 4; // the text's traces print 4 decimals
 export const STEP_HEADER = "----迭代"; // nn7.trace.STEP_HEADER: each step's printout starts with it, then its number
 
 export function trace(opts = {}) {
+  checkOptions(opts, "trace", ["samples", "hidden"]); // samples: the --sample values, [[x, y], …]
   const option = (name) => setting("trace", name);
   const spec = parseInit(opts.init ?? option("init").default);
   const lr = checkSetting(option("lr"), opts.lr ?? option("lr").default);

@@ -16,7 +16,7 @@ import { initString, makeParams, parseInit } from "./inits.js";
 import { accuracy } from "./metrics.js";
 import { allFinite, copyParams, nestedParams, PARAM_NAMES } from "./params.js";
 import { streams } from "./rng.js";
-import { checkSetting, parseSetting, setting, trainSettings } from "./settings.js";
+import { checkOptions, checkSetting, parseSetting, setting, trainSettings } from "./settings.js";
 import { tanh } from "./tanh.js";
 
 /** The word before each accuracy in a log line (nn7.train.ACCURACY_LABELS). */
@@ -125,6 +125,7 @@ export function setLoss(P, xs, ys, n) {
  * returns the checkpoints made; `done`; `result()` is nn7's `train --json` object.
  */
 export function createTrainer(opts = {}) {
+  checkOptions(opts, "train", ["onCheckpoint"]);
   const spec = parseInit(opts.init ?? setting("train", "init").default);
   const settings = trainSettings(opts);
   const seed = seedOf(opts.seed);
