@@ -39,7 +39,7 @@ def run(js, module: str, body: str, arg=None):
 # Bad values for each kind of setting: exponents, signs, huge and empty values, full-width
 # digits and spaces, words, HTML, a value of 60 characters.
 BAD_NUMBERS = ["abc", "", " ", "0", "-0", "-1", "-0.5", "1e-400", "1e999", "-1e999", "nan", "NaN", "-inf", "Infinity",
-               "inf0", "0x10", "1_0", "１２", "1\u3000", "1,5", "1.5.2", "+", ".", "e5", "<b>1</b>", "x" * 60, "'q'",
+               "inf0", "0x10", "1_0", "１２", "1\u3000", "\u30001", "\xa01", "1,5", "1.5.2", "+", ".", "e5", "<b>1</b>", "x" * 60, "'q'",
                '"q"', "a'b\"c", "\\", "\t\n", "1e", "--1", "0.0"]
 BAD_WHOLES = ["2.5", "1e3", "1.", "0", "-3", "abc", "", "１", "9" * 101, "+-1", "3 4", "0x1F", "1_000"]
 GOOD = ["1", " 2 ", "+3", "007", "0.5", ".5", "5.", "1e-3", "2E+2", "\t4\n"]
