@@ -216,7 +216,7 @@ def test_the_77_4_note_shows_a_fresh_speed_run(speed, built_site):
     """The note under 7.7.4 states the medians of a fresh run of the speed comparison."""
     _, starts = speed
     text = page_text(built_site)
-    n = experiments.SPEED.seeds
+    n = experiments.LEARNING_SPEED.seeds
     for label, key in (("W1、W2 都随机", "both"), ("W1 随机，W2 从 0 开始", "w2_zero"), ("W1 从 0 开始，W2 随机", "w1_zero")):
         median = starts[key]["median"]
         shown = "未达到" if median is None else f"{median:g}"

@@ -109,19 +109,25 @@ def test_a_case_is_three_files():
 
 
 def test_each_recipe_applies_alone_and_is_recognised_once_applied(tmp_path):
-    """Any one recipe, applied to the sources as they are, then every other on top of it: each
-    applies (no recipe needs another), and each applied one is recognised as present. So a
-    recipe applied and committed leaves the replay (and the suite) working."""
+    """Any one recipe, applied to the sources as they are (or already in them: someone applied
+    and committed it), then every other on top of it: each applies or is recognised as present
+    (no recipe needs another), and then all are present. So a recipe applied and committed
+    leaves the replay (and the suite) working."""
     all_recipes = recipes(DOC.read_text(encoding="utf-8"))
     files = sorted({f for r in all_recipes for f in r.touches})
-    for first in all_recipes:
-        root = tmp_path / first.name
+
+    def copy(to: Path) -> Path:
         for rel in files:
             if (ROOT / rel).exists():
-                (root / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(ROOT / rel, root / rel)
-        assert apply(root, first, tmp_path) == "applied", first.name
+                (to / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(ROOT / rel, to / rel)
+        return to
+
+    base = {r.name: apply(copy(tmp_path / f"alone-{r.name}"), r, tmp_path) for r in all_recipes}  # each on its own
+    for first in all_recipes:
+        root = copy(tmp_path / first.name)
+        apply(root, first, tmp_path)
         for other in all_recipes:
-            expected = "present" if other is first else "applied"
+            expected = "present" if other is first else base[other.name]
             assert apply(root, other, tmp_path) == expected, f"{other.name} after {first.name}"
         assert all(apply(root, r, tmp_path) == "present" for r in all_recipes)

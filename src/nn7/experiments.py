@@ -186,6 +186,7 @@ def parse_init(text: str) -> InitSpec:
 # ---------------------------------------------------------------- the table of settings
 
 _TRACE = TRACES["trace-case2"]  # the text's printed trace: nn7 trace's defaults
+TRACE_STEPS = len(_TRACE.samples)  # steps a trace makes when neither --steps nor --sample says
 DEFAULT_CASE = "case3"  # what `nn7 train` and the lab start from: the case that trains
 
 # Every setting a user can give, once: its rule (nn7.settings), its default (from the
@@ -212,7 +213,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("trace", "init", _TRACE.case, kind="init", help="as for train ({presets}, or W1=…,…)"),
     Setting("trace", "lr", _TRACE.lr, LR),
     Setting("trace", "steps", None, STEPS,
-            help=f"steps on samples drawn with --seed (default: {len(_TRACE.samples)}, or as many as --sample values)"),
+            help=f"steps on samples drawn with --seed (default: {TRACE_STEPS}, or as many as --sample values)"),
     Setting("trace", "sample", (), kind="samples", metavar="X,Y",
             help="a sample in original units (years, price); repeat for more steps (default: samples drawn with --seed)"),
     Setting("trace", "seed", CHAPTER_SEED, SEED, help="seed of the drawn samples and the normal draws"),

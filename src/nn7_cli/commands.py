@@ -114,7 +114,9 @@ def cmd_trace(args) -> int:
             raise Nn7Error(f"--steps {args.steps} does not match the {len(args.sample)} --sample values")
         raw = np.array(args.sample, dtype=float)
     else:
-        steps = 2 if args.steps is None else args.steps
+        from nn7.experiments import TRACE_STEPS
+
+        steps = TRACE_STEPS if args.steps is None else args.steps
         table = book_samples()
         raw = table[data_rng.integers(0, len(table), size=steps)]
     xs, ys = book_scalers()

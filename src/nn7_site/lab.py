@@ -59,6 +59,7 @@ def registry() -> dict:
         "sweep": {"kinds": list(sw.kinds), "seeds": list(sw.seeds), "threshold": sw.threshold,
                   "settings": sw.settings.as_dict(), "combos": sw.combos},
         "settings": [s.to_json() for s in experiments.SETTINGS],
+        "traceSteps": experiments.TRACE_STEPS,
         "typing": {"space": settings.SPACE, "whole": settings.WHOLE, "number": settings.NUMBER,
                    "nonFinite": settings.NON_FINITE, "maxDigits": settings.MAX_DIGITS,
                    "quoteChars": settings.QUOTE_CHARS},

@@ -6,6 +6,7 @@
 //                        samples drawn from the book's data with the seed; opts.hidden
 //   formatStep(step), formatTrace(steps) → what `nn7 trace` prints
 
+import { REGISTRY } from "../generated/registry.js";
 import { arrayLine } from "../numpy/printing.js";
 import { N_SAMPLES, SAMPLES, X_SCALER, Y_SCALER } from "./data.js";
 import { makeParams, parseInit } from "./inits.js";
@@ -25,7 +26,7 @@ export function trace(opts = {}) {
   const rng = streams(seedOf(opts.seed ?? option("seed").default));
   let raw = opts.samples;
   if (!raw || raw.length === 0) {
-    const steps = Number(checkSetting(option("steps"), opts.steps ?? 2));
+    const steps = Number(checkSetting(option("steps"), opts.steps ?? REGISTRY.traceSteps));
     raw = Array.from(rng.data.integers(0, N_SAMPLES, steps), (k) => SAMPLES[k]);
   }
   const flat = makeParams(spec, rng.init, Number(opts.hidden ?? setting("train", "hidden").default));
