@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 # the venv is re-installed whenever the dependency declarations change
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
-export NO_MKDOCS_2_WARNING := 1
 
 PORT ?= 8000
 
@@ -27,16 +26,16 @@ fonts:
 
 serve: venv fonts
 	@$(BIN)/python tools/port_free.py $(PORT)
-	$(BIN)/mkdocs serve -a 127.0.0.1:$(PORT) --livereload
+	$(BIN)/properdocs serve -a 127.0.0.1:$(PORT) --livereload
 
 # the site, and its print edition site/nn7-7.7.pdf (printed by Chromium)
 site: venv fonts
-	$(BIN)/mkdocs build --strict -d site
+	$(BIN)/properdocs build --strict -d site
 	$(BIN)/python tools/pdf.py site
 
 # the PDF alone, from the site already built (built first if there is none)
 pdf: venv fonts
-	@test -f site/print_page/index.html || $(BIN)/mkdocs build --strict -d site
+	@test -f site/print_page/index.html || $(BIN)/properdocs build --strict -d site
 	$(BIN)/python tools/pdf.py site
 
 test: venv fonts

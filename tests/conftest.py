@@ -109,7 +109,7 @@ def browser(playwright_api, chromium_path):
 
 @pytest.fixture(scope="session")
 def built_site(shared, generated) -> Path:
-    """The site as `make site` builds it: `mkdocs build --strict` into a temporary folder, then
+    """The site as `make site` builds it: `properdocs build --strict` into a temporary folder, then
     its PDF (tools/pdf.py) when Chromium is there; fails the tests that need it if the build
     fails or warns. Built once per run, shared by the workers."""
     with locked(shared / "site.lock"):
@@ -126,11 +126,11 @@ def _build_site(site: Path, shared: Path) -> None:
 
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+    env = dict(os.environ)
+    proc = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-d", str(site)],
                           cwd=ROOT, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}")
+        pytest.fail(f"properdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}")
     log = proc.stdout + proc.stderr
     if find_chromium() is not None:
         pdf = subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py"), str(site)], cwd=ROOT,

@@ -1,6 +1,6 @@
 """A copy of the repository in a temporary folder, for tests and benchmarks that edit sources,
 kill builds or serve the site (the real checkout and its build/ are never touched), and
-`mkdocs serve` running on such a copy."""
+`properdocs serve` (the site builder) running on such a copy."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def copy_repo(dst: Path, generated: Path | None = None, source: Path = ROOT) -> 
 
 def env_for(root: Path, **extra: str) -> dict:
     """The environment for a process that must run the copy's nn7 (not the checkout's)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **extra}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **extra}
     env["PYTHONPATH"] = str(root / "src")
     return env
 
@@ -52,7 +52,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-# ---------------------------------------------------------------- `mkdocs serve` on a copy
+# ---------------------------------------------------------------- `properdocs serve` on a copy
 
 
 def free_port() -> int:
@@ -70,8 +70,8 @@ def fetch(url: str, timeout: float = 10) -> bytes | None:
         return None
 
 
-class MkdocsServe:
-    """``mkdocs serve --livereload`` on ``root`` and a free port; its output goes to a file
+class ProperdocsServe:
+    """``properdocs serve --livereload`` on ``root`` and a free port; its output goes to a file
     (read by offset, never a pipe that could fill up)."""
 
     def __init__(self, root: Path, env: dict, log_path: Path, port: int | None = None):
@@ -80,7 +80,7 @@ class MkdocsServe:
         self.log_path = log_path
         with open(log_path, "wb") as logf:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}", "--livereload"],
+                [sys.executable, "-m", "properdocs", "serve", "-a", f"127.0.0.1:{self.port}", "--livereload"],
                 cwd=root, env=env, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True)
 
@@ -99,7 +99,7 @@ class MkdocsServe:
             if value:
                 return value
             if self.proc.poll() is not None:
-                raise RuntimeError(f"mkdocs serve exited ({self.proc.returncode}) while waiting for {what}:\n"
+                raise RuntimeError(f"properdocs serve exited ({self.proc.returncode}) while waiting for {what}:\n"
                                    + self.log()[-3000:])
             if time.monotonic() > deadline:
                 raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}:\n" + self.log()[-3000:])
@@ -111,7 +111,7 @@ class MkdocsServe:
         def done():
             text = self.log(start)
             if "An error happened during the rebuild" in text:
-                raise RuntimeError("mkdocs serve: the rebuild failed:\n" + text[-3000:])
+                raise RuntimeError("properdocs serve: the rebuild failed:\n" + text[-3000:])
             return "Reloading browsers" in text and text
 
         return self.wait_for(done, timeout, "the rebuild to finish")
