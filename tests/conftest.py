@@ -126,7 +126,9 @@ def _build_site(site: Path, shared: Path) -> None:
 
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir()
-    env = dict(os.environ)
+    from nn7_dev.repo import local_env
+
+    env = local_env()  # a local build: no site address, no repository (tests/test_links.py)
     proc = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-d", str(site)],
                           cwd=ROOT, capture_output=True, text=True, env=env)
     if proc.returncode != 0:

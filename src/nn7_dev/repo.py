@@ -16,6 +16,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # this checkout (src/nn7_dev/repo.py)
+# What only the deploy knows (mkdocs.yml reads them, .github/workflows/deploy.yml sets them from
+# the workflow's context): the published site's address, its repository, the edit links' path.
+# A local build has none of them.
+DEPLOY_ENV = ("NN7_SITE_URL", "NN7_REPO_URL", "NN7_EDIT_URI")
 PARTS = ("src", "snippets", "docs", "hooks", "overrides", "bench", "tools", "tests/data")
 FILES = ("mkdocs.yml", "pyproject.toml")
 
@@ -34,9 +38,15 @@ def copy_repo(dst: Path, generated: Path | None = None, source: Path = ROOT) -> 
     return dst
 
 
+def local_env(**extra: str) -> dict:
+    """This process's environment as a local build sees it: without the deploy's settings
+    (:data:`DEPLOY_ENV`), whatever the shell or CI job has set; plus ``extra``."""
+    return {**{k: v for k, v in os.environ.items() if k not in DEPLOY_ENV}, **extra}
+
+
 def env_for(root: Path, **extra: str) -> dict:
     """The environment for a process that must run the copy's nn7 (not the checkout's)."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **extra}
+    env = local_env(PYTHONDONTWRITEBYTECODE="1", **extra)
     env["PYTHONPATH"] = str(root / "src")
     return env
 
