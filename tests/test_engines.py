@@ -6,8 +6,9 @@ under Xvfb), Debian's packages, headless (nn7_dev.engines):
   divergent run among them, through lab_support's own functions; the chaotic LIMIT run is
   reported, as in Chromium): parameters within tolerances.LAB of nn7, log lines identical;
 * a smoke test of the page: a URL's settings reach the form, training prints nn7's log,
-  single steps print nn7's trace, the sweep (its worker pool) gives nn7's medians, and the
-  URL follows the form and comes back with the history; no error in the page.
+  single steps print nn7's trace, the sweep (its worker pool) gives nn7's medians, the address
+  follows the form, the history brings settings back and the address opens them again; no
+  error in the page.
 
 All runs of an engine are one call in the page; the engine starts once for this file.
 """
@@ -18,13 +19,13 @@ import contextlib
 import functools
 import io
 import shlex
-from urllib.parse import parse_qs, urlsplit
 
 import lab_support
 import numpy as np
 import pytest
 
 from nn7.tolerances import LAB
+from nn7.trace import STEP_HEADER
 from nn7_dev import engines
 from nn7_dev.chromium import StaticServer
 
@@ -35,8 +36,7 @@ PAGE = "ch7/lab/"
 SEL = {
     "ready": "html.lab-ready",
     "radio": 'input[name="lab-{name}"][value="{value}"]',  # W1, B1, W2, B2 × zeros, ones, normal
-    "case": "#lab-case", "seed": "#lab-seed", "lr": "#lab-lr", "epochs": "#lab-epochs",
-    "batch": "#lab-batch", "hidden": "#lab-hidden",
+    "lr": "#lab-lr", "epochs": "#lab-epochs",
     "speed": "#lab-speed", "run": "#lab-run", "status": "#lab-status", "log": "#lab-log",
     "command": "#lab-command",
     "step": "#lab-step", "trace": "#lab-trace", "trace_command": "#lab-trace-command",
@@ -46,7 +46,8 @@ SEL = {
 TRAINED = "训练完成|训练发散"  # what #lab-status says when a run has ended
 SWEPT = "扫描完成"  # what #lab-sweep-status says when the sweep has ended
 FAST = "fast"  # the #lab-speed option that trains without animation
-STEP_MARK = "----迭代 {k}----"  # how the trace marks its k-th iteration (nn7.trace)
+STEP_MARK = STEP_HEADER + " {k}----"  # how the trace marks its k-th iteration (nn7.trace)
+BLANK_PAGE = engines.BLANK
 
 
 @pytest.fixture(scope="module", params=engines.ENGINES)
@@ -109,10 +110,6 @@ def radios(page) -> dict[str, str]:
                          SEL["radio"])
 
 
-def query(page) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
-
-
 def matches(selector: str, pattern: str) -> str:
     return f"() => new RegExp({pattern!r}).test((document.querySelector({selector!r}) || {{}}).textContent || '')"
 
@@ -123,14 +120,15 @@ def test_the_lab_page_trains_steps_sweeps_and_keeps_its_url(engine, built_site):
     from nn7.sweep import run_sweep
     from nn7.train import TrainSettings
 
-    server = StaticServer(built_site, head_script=engines.RECORD_ERRORS)
+    server = StaticServer(built_site, extra={"/" + BLANK_PAGE: (engines.BLANK_HTML, "text/html; charset=utf-8")},
+                          head_script=engines.RECORD_ERRORS)
     page = engine.new_page()
     try:
         # a URL's settings reach the form
-        page.goto(server.url + PAGE + "?init=case2&seed=0&lr=0.5&epochs=30&batch=32&hidden=2")
+        page.goto(server.url + PAGE + "?init=case2&epochs=30")
         page.wait_for(f"() => !!document.querySelector({SEL['ready']!r})", what="the lab to start")
         assert radios(page) == {"W1": "zeros", "B1": "ones", "W2": "zeros", "B2": "ones"}
-        assert page.value(SEL["case"]) == "case2" and page.value(SEL["epochs"]) == "30"
+        assert page.value(SEL["epochs"]) == "30" and page.value(SEL["lr"]) == "0.5"
 
         # training prints nn7's log: what the command the page shows prints
         page.select(SEL["speed"], FAST)
@@ -162,19 +160,25 @@ def test_the_lab_page_trains_steps_sweeps_and_keeps_its_url(engine, built_site):
         worst = max(abs(float(m) - p) for (_, m), p in zip(cells, py.median))
         assert worst <= LAB, f"{engine.version}: the sweep's medians differ from nn7's by {worst:.3g}"
 
-        # the URL follows the form, and the history brings the settings back
+        # the address follows the form; the history brings the settings back; the address opens them
+        before = page.url
         page.fill(SEL["lr"], "0.3")
-        assert query(page)["lr"] == "0.3"
         page.check(SEL["radio"].format(name="W1", value="normal"))
-        assert query(page)["init"] == "W1=normal,B1=ones,W2=zeros,B2=ones" and page.value(SEL["case"]) == ""
+        after = page.url
+        assert after != before and radios(page)["W1"] == "normal"
         page.back()
         page.wait_for(f"() => document.querySelector({SEL['radio'].format(name='W1', value='zeros')!r}).checked",
                       what="W1 = zeros after going back")
-        assert page.value(SEL["lr"]) == "0.3" and page.value(SEL["case"]) == "case2"
+        assert page.value(SEL["lr"]) == "0.3"
         page.back()
         page.wait_for(f"() => document.querySelector({SEL['lr']!r}).value === '0.5'", what="lr 0.5 after going back")
         page.forward()
         page.wait_for(f"() => document.querySelector({SEL['lr']!r}).value === '0.3'", what="lr 0.3 after going forward")
+        assert page.errors() == [], f"{engine.version}: {page.errors()}"
+        page.goto(server.url + BLANK_PAGE)  # away, then the address again, as a reader's link
+        page.goto(after)
+        page.wait_for(f"() => !!document.querySelector({SEL['ready']!r})", what="the lab to start again")
+        assert page.value(SEL["lr"]) == "0.3" and radios(page) == {"W1": "normal", "B1": "ones", "W2": "zeros", "B2": "ones"}
         assert page.errors() == [], f"{engine.version}: {page.errors()}"
     finally:
         page.close()

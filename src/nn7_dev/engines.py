@@ -94,17 +94,31 @@ def launch(engine: str, log_dir: Path) -> Browser:
     return (_Firefox if engine == "firefox" else _WebKit)(log_dir)
 
 
+class JsError(Exception):
+    """An exception thrown in the page: ``Name: message``, as Playwright reports one."""
+
+
 def _decode(text: str | None):
     def number(obj):
         return float(obj["$number"]) if obj.keys() == {"$number"} else obj
 
-    return None if text is None else json.loads(text, object_hook=number)
+    value = None if text is None else json.loads(text, object_hook=number)
+    if isinstance(value, dict) and value.keys() == {"$thrown"}:
+        raise JsError(f"{value['$thrown']['name']}: {value['$thrown']['message']}")
+    return value
 
 
 # In the page: the async function `source` applied to `arg`, its value as JSON text (typed arrays
-# as arrays, BigInts as strings, non-finite numbers as {"$number": "NaN"}).
+# as arrays, BigInts as strings, non-finite numbers as {"$number": "NaN"}); what it throws as
+# {"$thrown": {name, message}}.
 IN_PAGE = """async (source, arg) => {
-  const value = await (0, eval)(`(${source})`)(arg);
+  let value;
+  try {
+    value = await (0, eval)(`(${source})`)(arg);
+  } catch (e) {
+    const name = (e && e.name) || 'Error', message = e && e.message !== undefined ? e.message : e;
+    return JSON.stringify({$thrown: {name: String(name), message: String(message)}});
+  }
   return JSON.stringify(value === undefined ? null : value, (k, v) => {
     if (ArrayBuffer.isView(v)) return Array.from(v, (x) => (typeof x === 'bigint' ? x.toString() : x));
     if (typeof v === 'bigint') return v.toString();
@@ -127,7 +141,8 @@ class Browser:
 
 class Page:
     """One tab. ``evaluate(script, arg)`` runs ``script``, the source of a (possibly async)
-    function of one argument, and returns its value (JSON-like: typed arrays become lists)."""
+    function of one argument, and returns its value (JSON-like: typed arrays become lists); what
+    it throws is raised as :class:`JsError` ``Name: message``."""
 
     def goto(self, url: str) -> None:
         raise NotImplementedError
