@@ -73,7 +73,7 @@ def test_the_deploy_settings_are_what_mkdocs_yml_reads():
     assert read == {"site_url": "NN7_SITE_URL", "repo_url": "NN7_REPO_URL", "edit_uri": "NN7_EDIT_URI"}
     assert set(read.values()) == set(DEPLOY_ENV) == set(DEPLOY)
     # no made-up default: a local build names no site and no repository
-    assert config["site_url"][1][1] is None and config["repo_url"][1][1] is None
+    assert [config[key][1][1] for key in read] == [None, None, None]
 
 
 def test_a_local_build_names_no_repository_and_no_address(built_site):
