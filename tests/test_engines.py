@@ -55,12 +55,12 @@ def engine(request, tmp_path_factory, engine_report):
     """One headless engine for this file's tests (pytest runs them grouped by engine)."""
     name = request.param
     try:
-        browser = engines.launch(name, tmp_path_factory.mktemp(f"{name}-logs"))
+        browser = engines.launch(name, tmp_path_factory.mktemp(f"{name}-logs"))  # (Firefox starts meanwhile)
     except engines.EngineUnavailable as err:
         engine_report(name, None, str(err))  # skips the tests (fails them under `make test`), naming what is missing
         raise
-    engine_report(name, browser.version)
     yield browser
+    engine_report(name, browser.version)
     browser.close()
 
 
@@ -71,12 +71,13 @@ def nn7_runs() -> tuple:
 
 
 def test_the_engine_equals_nn7_for_every_combination(engine, built_site):
+    py_runs = nn7_runs()  # (while the engine starts)
     js = engines.Modules(engine, built_site)
     try:
         runs = lab_support.js_runs(js)
         assert len(runs) == len(lab_support.COMBOS) >= 30
         worst = 0.0
-        for combo, a, b in zip(lab_support.COMBOS, runs, nn7_runs()):
+        for combo, a, b in zip(lab_support.COMBOS, runs, py_runs):
             worst = max(worst, lab_support.compare(a, b, combo)["max_param_diff"])
         diverged = sum("error" in a for a in runs)
         assert diverged >= 1, "no divergent run among the combinations"

@@ -236,6 +236,9 @@ class Modules:
 
 
 class _Firefox(Browser):
+    """Firefox starts in the background (a few seconds): the first operation, or ``version``,
+    waits for it, so the caller can do other work meanwhile."""
+
     engine = "firefox"
 
     def __init__(self, log_dir: Path):
@@ -245,10 +248,16 @@ class _Firefox(Browser):
                                      stdout=subprocess.PIPE, stderr=self.log, start_new_session=True)
         self.lock = threading.Lock()
         self.next_id = 0
-        ready = self._read(TIMEOUT_S, "Firefox to start")
-        if not ready.get("ready"):
-            raise EngineUnavailable(f"firefox: the driver did not start: {ready}")
-        self.version = ready["version"].replace("firefox/", "Firefox ")
+        self._version: str | None = None
+
+    @property
+    def version(self) -> str:
+        if self._version is None:
+            ready = self._read(TIMEOUT_S, "Firefox to start")
+            if not ready.get("ready"):
+                raise RuntimeError(f"firefox: the driver did not start: {ready}")
+            self._version = ready["version"].replace("firefox/", "Firefox ")
+        return self._version
 
     def _read(self, timeout: float, what: str) -> dict:
         result: list = []
@@ -263,6 +272,7 @@ class _Firefox(Browser):
 
     def op(self, op: str, *args, timeout: float = 600):
         with self.lock:
+            assert self.version  # started
             self.next_id += 1
             self.proc.stdin.write((json.dumps({"id": self.next_id, "op": op, "args": list(args)}) + "\n").encode())
             self.proc.stdin.flush()
