@@ -54,7 +54,7 @@ def test_the_deploy_tests_first_then_publishes_what_make_site_built():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
     jobs = workflow["jobs"]
     build = jobs["build"]
-    assert str(build["container"]).startswith("debian:"), "the packages the project installs are Debian's"
+    assert build["container"]["image"].startswith("debian:"), "the packages the project installs are Debian's"
     lines = steps_of(build)
     order = [next(k for k, line in enumerate(lines) if re.search(pattern, line))
              for pattern in (r"actions/checkout@", r"^make test$", r"^make site$", r"actions/upload-pages-artifact@")]
