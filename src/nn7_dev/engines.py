@@ -349,11 +349,9 @@ class _WebKit(Browser):
             raise
         self.driver.set_script_timeout(600)
         self.version = f"WebKitGTK {self.driver.capabilities.get('browserVersion', '?')} (MiniBrowser)"
-        self.pages = 0
 
     def new_page(self) -> Page:
-        # WebKitGTK's MiniBrowser automates one window: a page is that window, reused.
-        self.pages += 1
+        # WebKitGTK's MiniBrowser automates one window: a page is that window, reused (one at a time).
         return _WebKitPage(self)
 
     def close(self) -> None:
