@@ -130,7 +130,7 @@ def _listing(loader, root: Path):
 
 
 def on_serve(server, config, builder):
-    """`mkdocs serve` notices a saved file by polling every half second; with the system's
+    """`properdocs serve` notices a saved file by polling every half second; with the system's
     file events (inotify on Linux) a prose edit shows in ~0.3 s instead of ~0.8 s. The paths
     it watched so far are moved to the new observer (the ones in mkdocs.yml's `watch:` are
     added after this event)."""
