@@ -217,6 +217,8 @@ def test_trace_columns_line_up():
         lines = block.split("\n")
         assert lines[0] == f"{k}----" and len(lines) == 7 and lines[-1] == ""  # one newline at the end
         fwd, bwd, rule, w, b = lines[1:6]
+        for line, names in ((fwd, "Z1 A1 Z2"), (bwd, "dZ2 dA1 dZ1"), (w, "W1 B1 dW1 dB1"), (b, "W2 B2 dW2 dB2")):
+            assert [cell.split("=")[0].split()[-1] for cell in line.split(",")] == names.split(), line
         assert fwd.startswith("前向: Z1=") and bwd.startswith("反向: dZ2=")
         assert w.startswith(" " * 6 + "W1=") and b.startswith(" " * 6 + "W2=")
         assert display_width("前向: ") == display_width("反向: ") == 6

@@ -81,6 +81,8 @@ def test_read_samples(tmp_path):
     latin.write_bytes(b"1 2\n3 4\n5 \xe96\n")
     assert message(Nn7Error, read_samples, latin) == \
         f"{latin}:3: not a UTF-8 text file (invalid continuation byte at byte 10)"
+    latin.write_bytes(b"\n1 2\n5 \xe96\n")  # a first line that is empty counts too
+    assert message(Nn7Error, read_samples, latin).startswith(f"{latin}:3: not a UTF-8 text file")
     for bom in (b"\xff\xfe", b"\xfe\xff"):
         utf16 = tmp_path / "utf16.txt"
         utf16.write_bytes(bom + "1 2\n".encode("utf-16-le"))
@@ -93,6 +95,18 @@ def test_read_samples(tmp_path):
         secret.chmod(0)
         assert message(Nn7Error, read_samples, secret) == f"{secret}: cannot read it: permission denied"
     assert message(Nn7Error, read_samples, good / "x") == f"{good / 'x'}: cannot read it (Not a directory)"
+
+
+def test_read_samples_without_permission(tmp_path, monkeypatch):
+    """(root may read anything: the refusal is simulated)"""
+    from pathlib import Path
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    path = tmp_path / "secret.txt"
+    assert message(Nn7Error, read_samples, path) == f"{path}: cannot read it: permission denied"
 
 
 def test_loader_from_file(tmp_path):
@@ -498,7 +512,23 @@ def test_the_condition_is_checked_against_the_classes():
     holds = sweep.SweepResult(sw, combos, np.array([[0.1], [0.2], [0.9]]))
     assert holds.condition_holds() is True
     assert sweep.SweepResult(sw, combos, np.array([[0.1], [0.6], [0.9]])).condition_holds() is False
-    assert sweep.SweepResult(sw, combos, np.array([[0.1], [0.2], [0.5]])).condition_holds() is False  # not above
+    at = sweep.SweepResult(sw, combos, np.array([[0.1], [0.2], [0.5]]))
+    assert at.condition_holds() is False and at.summary()["broken"]["runs_training"] == 0  # not above
+
+
+def test_run_sweep_with_its_fixed_chunk_in_this_process_by_default(monkeypatch):
+    import multiprocessing
+
+    fake = FakeContext()
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: fake)
+    sw = experiments.Sweep(kinds=("zeros", "normal"), seeds=(0, 1), chunk=5, settings=TrainSettings(epochs=1))
+    one = sweep.run_sweep(sw)
+    assert fake.pools == [] and one.val_r2.shape == (16, 2)
+    two = sweep.run_sweep(sw, workers=2)
+    assert fake.pools == [2] and fake.jobs == [5] * 6 + [2]
+    assert np.array_equal(one.val_r2, two.val_r2)
+    single = train(sw.combos[-1], sw.settings, seed=1)
+    assert abs(one.val_r2[-1, 1] - single.final()["val_r2"]) < 1e-10
 
 
 def test_speed_json():

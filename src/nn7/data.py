@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -144,10 +145,7 @@ def split_sizes(n: int) -> tuple[int, int]:
 
 def fewest_samples() -> int:
     """The fewest samples whose split leaves MIN_PER_SET in each set (6)."""
-    n = 1
-    while min(split_sizes(n)) < MIN_PER_SET:
-        n += 1
-    return n
+    return next(n for n in itertools.count(MIN_PER_SET) if min(split_sizes(n)) >= MIN_PER_SET)
 
 
 def book_split() -> tuple[int, int]:
