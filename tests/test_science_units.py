@@ -209,6 +209,9 @@ def test_array_line():
     assert array_line([[0, 0]]) == "[[0. 0.]]"  # integers print as the floats they stand for
     assert array_line(np.array([[1.0, -2.5]])) == "[[ 1.  -2.5]]"  # NumPy's alignment kept
     assert array_line(np.arange(4.0).reshape(2, 2), 4) == "[[0. 1.] [2. 3.]]"
+    seven = np.linspace(-3.123456789, 2.987654321, 7).reshape(1, 7)  # NumPy would wrap it before " 2.98…"
+    assert array_line(seven) == \
+        "[[-3.12345679 -2.10493827 -1.08641975 -0.06790123  0.95061728  1.9691358   2.98765432]]"
     wide = np.linspace(-3.123456789, 2.987654321, 40).reshape(1, 40)
     line = array_line(wide)
     assert "\n" not in line and len(line) > 400 and line.count("[") == 2
@@ -552,6 +555,31 @@ def test_run_speed_finds_the_first_checkpoint_at_the_target():
             hit = np.flatnonzero(curve.val_accuracy("r2") >= 0.2)
             assert value == (curve.iteration[hit[0]] if hit.size else np.inf), (start, seed)
     assert np.isinf(r.iterations[1]).all() and np.isfinite(r.iterations[0]).all()
+
+
+def test_run_speed_reads_the_first_checkpoint_at_or_above_the_target(monkeypatch):
+    """run_speed's own arithmetic, on losses made up so that one run reaches the target exactly."""
+    sp = experiments.Speed(starts=("case3", "case1"), seeds=(4, 5), target=0.5, chunk=7,
+                           settings=TrainSettings(epochs=3))
+    calls = []
+
+    class Made:
+        iteration = np.array([25, 50, 75])
+
+        def val_accuracy(self, kind):
+            assert kind == "r2"
+            return np.array([[0.1, 0.5, 0.2, 0.2], [0.6, 0.4, 0.2, 0.2], [0.7, 0.9, 0.2, 0.7]])
+
+    def made(nets, settings, chunk=None, workers=1):
+        calls.append((nets, settings, chunk, workers))
+        return Made()
+
+    monkeypatch.setattr(sweep, "train_batched", made)
+    r = sweep.run_speed(sp)
+    assert calls == [([("case3", 4), ("case3", 5), ("case1", 4), ("case1", 5)], sp.settings, 7, 1)]
+    assert r.iterations.tolist() == [[50.0, 25.0], [np.inf, 75.0]] and r.iterations.dtype == np.float64
+    sweep.run_speed(sp, workers=3)
+    assert calls[-1][3] == 3
 
 
 # ---------------------------------------------------------------- the batched trainer's choices
