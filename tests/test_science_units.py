@@ -300,6 +300,7 @@ def test_train_defaults_are_case3_and_seed_0():
     assert a.init == b.init == "W1=normal,B1=zeros,W2=zeros,B2=zeros" and a.seed == 0
     assert a.log_lines() == b.log_lines() and a.log_lines() != train("case3", TINY, seed=1).log_lines()
     assert train(InitSpec.parse("case3"), TINY).log_lines() == a.log_lines()
+    assert train("case3", TINY, seed=7).seed == 7 and train("case3", TINY, seed=7).to_json()["seed"] == 7
 
 
 def test_fit_result_keeps_what_it_was_given():
@@ -684,6 +685,13 @@ def test_batched_on_samples_and_with_a_checkpoint_at_the_end():
     assert unnamed.startswith("<array>: need a 2-D table")
     named = message(Nn7Error, batched.train_batched, [("random", 0)], settings, samples=ramp(40)[:, :1], source="s")
     assert named.startswith("s: need a 2-D table")
+
+
+def test_batched_with_more_hidden_units():
+    settings = TrainSettings(epochs=2, num_hidden=3)
+    r = batched.train_batched([("random", 0), ("random", 1)], settings)
+    single = train("random", settings, seed=1)
+    assert r.W1.shape == (2, 1, 3) and np.allclose(r.params(1).W2, single.params.W2, rtol=0, atol=1e-12)
 
 
 def test_batched_divergence_leaves_non_finite_losses_without_a_warning():
