@@ -30,7 +30,8 @@ def generate_book_data() -> bytes:
     y = np.cos(x) * (-0.1 * x + 1) * (0.1 * x - 1) + 3
     y = y + rs.normal(0, 0.1, 1000)
     out = io.BytesIO()
-    np.savetxt(out, np.column_stack([x, y]), fmt="%.2f", header="year,price(label)")
+    # equivalent mutants: %.2F prints the same
+    np.savetxt(out, np.column_stack([x, y]), fmt="%.2f", header="year,price(label)")  # pragma: no mutate
     return out.getvalue()
 
 
@@ -120,9 +121,9 @@ def read_samples(path: str | Path) -> np.ndarray:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Nn7Error(f"{path}: is UTF-16 text; save it as UTF-8")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8")  # pragma: no mutate - codec names ignore case
     except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
+        line = raw[:err.start].count(b"\n") + 1
         raise Nn7Error(f"{path}:{line}: not a UTF-8 text file ({err.reason} at byte {err.start})") from None
     return parse_samples(text, str(path))
 
@@ -223,7 +224,7 @@ class DataLoader:
     @classmethod
     def from_arrays(cls, x, y, **kw) -> "DataLoader":
         x = np.asarray(x)
-        x = x.reshape(len(x), -1)
+        x = x.reshape(len(x), -1)  # pragma: no mutate - NumPy takes any negative size as "the rest"
         y = np.asarray(y).reshape(len(x), 1)
         return cls(np.hstack([x, y]), **kw)  # the loader makes it float64
 
@@ -270,5 +271,5 @@ def pick_samples(wanted, samples: np.ndarray | None = None) -> np.ndarray:
 def book_scalers():
     """The book data's x and y scalers: DataLoader.book's (min-max over the whole file, so
     they do not depend on the shuffle)."""
-    loader = DataLoader.book(seed=0)
+    loader = DataLoader.book(seed=0)  # pragma: no mutate - any seed: the scalers span the whole file
     return loader.x_scaler, loader.y_scaler
