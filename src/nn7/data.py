@@ -188,7 +188,8 @@ class DataLoader:
         if (rng is None) == (seed is None):
             raise TypeError("pass exactly one of rng= and seed=")
         self.rng = rng if rng is not None else streams(seed).data
-        samples = np.asarray(samples, dtype=np.float64)
+        # equivalent mutants: without dtype, the scalers still compute in float64
+        samples = np.asarray(samples, dtype=np.float64)  # pragma: no mutate
         if samples.ndim != 2 or samples.shape[1] < 2:
             raise Nn7Error(f"{source}: need a 2-D table with at least 2 columns (features, then the label)")
         if not np.isfinite(samples).all():
