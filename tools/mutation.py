@@ -125,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     excluded = {name: excluded_mutants(path) for name, path in sources.items()}
     text, score = table(res, {name: len(v) for name, v in excluded.items()})
     print(text)
+    n_excluded = sum(len(v) for v in excluded.values())
+    detected = sum(s in (KILLED, TIMEOUT) for by_name in res.values() for s in by_name.values())
+    tested = sum(len(by_name) for by_name in res.values())
+    print(f"\nscore {score:.1f}% of {tested} mutants; {n_excluded} excluded by `# pragma: no mutate` "
+          f"(the equivalent ones and the others on their lines); counting every excluded mutant as a "
+          f"survivor: {detected / (tested + n_excluded) * 100:.1f}%")
     if args.excluded:
         print("\nExcluded as equivalent (# pragma: no mutate):")
         for lines in excluded.values():
