@@ -37,6 +37,7 @@ from . import (
     measure_sweep,
     measure_tests,
     measure_train,
+    readme,
 )
 from .benchlib import ROOT, out
 from .goals import Goal, Outcome
@@ -48,10 +49,10 @@ GOALS = [
     (Goal("sweep_cold_s", "<=", 30, "s"), "sweep"),
     (Goal("build_cold_s", "<=", 40, "s"), "build"),
     (Goal("build_warm_s", "<=", 3, "s", digits=2), "build"),
-    (Goal("build_prose_edit_s", "<=", 2, "s", digits=2), "build"),
+    (Goal("build_prose_edit_s", "<=", 0.6, "s", digits=2), "build"),
     (Goal("lab_train_speedup_vs_nn7", ">=", 2, "x"), "lab"),
     (Goal("lab_sweep_time_ratio", "<=", 3, "x", digits=2), "lab"),
-    (Goal("tests_s", "<=", 180, "s", digits=0, informational=True), "tests"),
+    (Goal("tests_s", "<=", 240, "s", digits=0, informational=True), "tests"),
 ]
 STEPS = ("train", "batched", "sweep", "build", "lab", "tests")
 
@@ -150,7 +151,8 @@ def main(argv=None) -> int:
         out(f"--only: {path.relative_to(ROOT)} not written")
     else:
         path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        out(f"wrote {path.relative_to(ROOT)}")
+        readme.update()
+        out(f"wrote {path.relative_to(ROOT)} and its table in bench/README.md")
     return 1 if (problems or errors) else 0
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def _site(root: Path):
     import nn7_site.generate
     import nn7_site.htmlfix
     import nn7_site.pages
+    import nn7_site.printsite
 
+    nn7_site.printsite.install()
     return nn7_site
 
 
@@ -79,16 +82,73 @@ def on_config(config):
 
 
 def _cache_templates(config) -> None:
-    cache = Path(config.config_file_path).resolve().parent / ".cache" / "jinja"
+    """Every Jinja environment made from the theme keeps compiled templates in .cache/jinja/, and
+    lists the installed theme's files once per process (see _listing)."""
+    root = Path(config.config_file_path).resolve().parent
+    cache = root / ".cache" / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
     theme, get_env = config.theme, config.theme.get_env
 
     def get_env_with_cache():
         env = get_env()
         env.bytecode_cache = FileSystemBytecodeCache(str(cache))
+        env.loader.list_templates = _listing(env.loader, root)
         return env
 
     theme.get_env = get_env_with_cache
+
+
+_installed: dict[str, list[str]] = {}  # an installed theme's folder -> its files (it does not change)
+
+
+def _listing(loader, root: Path):
+    """``loader.list_templates`` (what the site builder publishes the theme's static files
+    from), with an installed theme's files listed once per process instead of on every rebuild
+    under `mkdocs serve`, and without the files in its dot-folders, which the builder never
+    publishes (it drops every path matching `.*`: Material's 14,000 icons under .icons/).
+    The repository's own overrides/ are listed afresh every time."""
+    walk = type(loader)(loader.searchpath, followlinks=loader.followlinks)
+
+    def files(searchpath: str) -> list[str]:
+        return type(loader)([searchpath], followlinks=loader.followlinks).list_templates()
+
+    def list_templates() -> list[str]:
+        found = set()
+        for searchpath in walk.searchpath:
+            folder = Path(searchpath).resolve()
+            if folder.is_relative_to(root) and not folder.is_relative_to(Path(sys.prefix).resolve()):
+                found.update(files(searchpath))
+            else:
+                if searchpath not in _installed:
+                    _installed[searchpath] = [f for f in files(searchpath) if not f.startswith(".")]
+                found.update(_installed[searchpath])
+        return sorted(found)
+
+    return list_templates
+
+
+def on_serve(server, config, builder):
+    """`mkdocs serve` notices a saved file by polling every half second; with the system's
+    file events (inotify on Linux) a prose edit shows in ~0.3 s instead of ~0.8 s. The paths
+    it watched so far are moved to the new observer (the ones in mkdocs.yml's `watch:` are
+    added after this event)."""
+    try:
+        from watchdog.observers import Observer
+
+        fast = Observer()
+    except Exception:  # no native file events here: keep polling
+        return server
+    moved = []
+    for path in [config.docs_dir, config.config_file_path, *config.theme.dirs]:
+        try:
+            server.unwatch(path)
+            moved.append(path)
+        except KeyError:  # not watched (the theme is watched only with --watch-theme)
+            pass
+    server.observer = fast
+    for path in moved:
+        server.watch(path)
+    return server
 
 
 @event_priority(100)  # before mkdocs-jupyter turns notebooks into pages
@@ -128,8 +188,11 @@ def _snippet_paths(config) -> list[str]:
 def on_page_markdown(markdown, page, config, files):
     from nn7.errors import Nn7Error
 
+    # `site`: what the pages know of where the site lives (the repository only when NN7_REPO_URL
+    # names it: an erratum is reported there, never at a made-up address)
+    site = {"repo_url": os.environ.get("NN7_REPO_URL", "").strip().rstrip("/") or None}
     try:
-        return _s.pages.render(markdown, _report.values, f"docs/{page.file.src_uri}", config.docs_dir)
+        return _s.pages.render(markdown, {**_report.values, "site": site}, f"docs/{page.file.src_uri}", config.docs_dir)
     except Nn7Error as err:
         raise PluginError(f"nn7: {err}") from None
 

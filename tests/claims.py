@@ -118,3 +118,26 @@ def trace_case2_step2(step):
     assert d["dA1"].all(), f"dA1 = {d['dA1']}"
     for name in ("dA1", "dZ1", "dB1", "dW1", "W1", "B1", "W2"):
         assert equal_pairs(d[name]), f"{name} = {d[name]}: the two entries differ"
+
+
+def constant_r2(r2: float, constant: float, labels) -> None:
+    """“情况一的网络只会输出一个常数 B2，它的 R² = −(B2 − ȳ)²/var(y)”: the run's R² on a set is
+    that of the constant B2, which is never above 0."""
+    y = np.asarray(labels, dtype=float).ravel()
+    expected = -((constant - y.mean()) ** 2) / y.var()
+    assert abs(r2 - expected) < 1e-9, f"R² {r2:.6g}, the constant {constant:.6g} gives {expected:.6g}"
+    assert r2 <= 0, f"R² {r2:.6g} of a constant is above 0"
+
+
+def same_end(a, b) -> None:
+    """A run that ends exactly where another does: every final parameter bit-identical."""
+    for name in ("W1", "B1", "W2", "B2"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), f"{name}: {getattr(a, name)} vs {getattr(b, name)}"
+
+
+def rate_of_printed_step(before: float, after: float, grad: float, lr: float, truncation: float = 1e-4) -> None:
+    """“学习率是 0.1……书中的这两段打印输出就是这样算出来的”: the printed update after = before − lr × grad
+    holds with the stated rate, within what the book's 4-decimal printing allows."""
+    implied = (before - after) / grad
+    slack = truncation / abs(grad) * 2
+    assert abs(implied - lr) <= slack, f"the printed numbers imply a rate of {implied:.4g}, not {lr:g}"

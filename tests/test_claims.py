@@ -216,10 +216,15 @@ def test_the_77_4_note_shows_a_fresh_speed_run(speed, built_site):
     """The note under 7.7.4 states the medians of a fresh run of the speed comparison."""
     _, starts = speed
     text = page_text(built_site)
+    n = experiments.SPEED.seeds
     for label, key in (("W1、W2 都随机", "both"), ("W1 随机，W2 从 0 开始", "w2_zero"), ("W1 从 0 开始，W2 随机", "w1_zero")):
         median = starts[key]["median"]
         shown = "未达到" if median is None else f"{median:g}"
-        assert f"{label} {shown} " in text, f"the note does not show {label} {shown}"
+        row = f"{label} {starts[key]['reached']} / {len(n)} {shown} "
+        assert row in text, f"the note does not show {row}"
+    unreached = sum(len(n) - s["reached"] for s in starts.values())
+    if unreached:  # the median counts them as the slowest, and the note says how many there were
+        assert f"本次测量中有 {unreached} 次这样的训练" in text
 
 
 def test_sweep_page_random_starts_sometimes_stop_early(sweep):
@@ -228,3 +233,56 @@ def test_sweep_page_random_starts_sometimes_stop_early(sweep):
     b = sweep.summary()["broken"]
     failed = b["runs"] - b["runs_training"]
     assert 0 < failed <= 0.1 * b["runs"], f"{failed} of {b['runs']} runs below {sweep.sweep.threshold}"
+
+
+# ---------------------------------------------------------------- what the e-resource's boxes say
+
+
+def test_case1_r2_is_that_of_the_constant_b2(runs):
+    """Erratum under 7.7.1: “情况一的网络只会输出一个常数 B2，它的 R² = −(B2 − ȳ)²/var(y)：只要 B2 不恰好
+    等于这组数据的平均值 ȳ，R² 就略小于 0”——on both sets of a fresh run."""
+    from nn7.runs import case_start
+
+    r = runs["case1"]
+    loader, _ = case_start("case1")
+    b2 = float(r.params.B2[0, 0])
+    claims.constant_r2(r.final("r2")["train_r2"], b2, loader.train_y)
+    claims.constant_r2(r.final("r2")["val_r2"], b2, loader.val_y)
+
+
+def test_case1_random_b2_ends_exactly_as_all_zero(runs):
+    """The B2-random box: “B2 从随机值……出发，训练结束时却与全 0 初始化时的 B2 一模一样，打印输出也逐字相同”."""
+    assert not np.array_equal(runs["case1-b2"].initial.B2, runs["case1"].initial.B2), "B2 did not start elsewhere"
+    claims.same_end(runs["case1-b2"].params, runs["case1"].params)
+    assert runs["case1-b2"].log_tail(accuracy="book") == runs["case1"].log_tail(accuracy="book")
+
+
+def test_the_traces_rate_is_the_one_the_books_printouts_imply():
+    """The note before each trace: “学习率是 0.1，不是上面训练时的 0.5——书中的这两段打印输出就是这样算出来的”:
+    the book's own printed B2 after iteration 1 is the initial B2 − rate × dB2 with the trace's rate."""
+    from nn7 import book
+    from nn7.runs import case_start
+
+    for name, t in experiments.TRACES.items():
+        _, start = case_start(t.case)
+        step = book.TRACES[t.case]["steps"][0]
+        claims.rate_of_printed_step(float(start.B2[0, 0]), step["B2"][0][0], step["dB2"][0][0], t.lr)
+        assert t.lr != experiments.case(t.case).settings.lr, "the note says the rate differs from training's"
+
+
+def test_the_traces_x_does_not_matter_where_the_book_omits_it():
+    """The note before each trace: “书中没有印出 x，它在这次迭代中不影响任何打印的值”——moving every
+    such sample to another x changes nothing the trace prints."""
+    from nn7.data import book_scalers
+    from nn7.runs import trace_inputs
+    from nn7.trace import format_trace, trace
+
+    for name, t in experiments.TRACES.items():
+        params, xs, ys, lr = trace_inputs(name)
+        moved = xs.copy()
+        omitted = [k for k, (x, _) in enumerate(t.samples) if x is None]
+        assert omitted, name
+        for k in omitted:
+            moved[k] = book_scalers()[0].scale(np.array([[6.5]]))[0]
+        assert not np.array_equal(moved, xs)
+        assert format_trace(trace(params, moved, ys, lr)) == format_trace(trace(params, xs, ys, lr)), name

@@ -63,7 +63,7 @@ def fill(text: str, values: dict) -> str:
 
 def test_the_document_has_the_recipes():
     names = [r.name for r in recipes(DOC.read_text(encoding="utf-8"))]
-    assert names == ["prose", "conclusion", "number", "case", "snippet-section", "page"], names
+    assert names == ["prose", "conclusion", "number", "case", "snippet-section", "page", "study"], names
     for r in recipes(DOC.read_text(encoding="utf-8")):
         assert r.diffs and r.touches and (r.expect or r.files), f"recipe {r.name}: incomplete"
         assert sorted({f for d in r.diffs for f in touched(d)}) == sorted(r.touches), \

@@ -59,7 +59,9 @@ def fresh_printouts(tmp_path_factory, script_runs) -> dict[str, str]:
         out[name] = text
         for k, step in enumerate(text.split(STEP_HEADER)[1:], start=1):
             out[f"{name} {k}"] = STEP_HEADER + step
-    out["sweep"] = script_runs["H7_8_Init_Sweep.py"].stdout
+    out["sweep"] = script_runs[experiments.SWEEP.script].stdout
+    for name, study in experiments.STUDIES.items():  # a study's script prints its printout when run
+        out[name] = script_runs[study.script].stdout
     return out
 
 
@@ -187,3 +189,20 @@ def test_downloads_run_as_downloaded(built_site, tmp_path):
             continue  # imports nn7 only, so where it is saved changes nothing: test_snippet_runs_as_script runs it
         proc = subprocess.run([sys.executable, script.name], cwd=saved, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, f"{script.name} failed as downloaded:\n{proc.stderr[-1500:]}"
+
+
+def test_bench_readme_shows_the_latest_results():
+    """bench/README.md's results table (the build-speed table, moved there from the readers'
+    关于本站 page) is bench/results.json's: every goal with its value, target and whether it was
+    met (make bench rewrites both; the tests do not import the benchmark, so this reads the table)."""
+    import json
+
+    results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "bench" / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+) \|", readme, re.M))
+    assert results["goals"], "bench/results.json has no goals"
+    for g in results["goals"]:
+        shown = f"{g['value']:.{g['digits']}f}" + ("×" if g["unit"] == "x" else " s")
+        assert rows.get(g["name"], "").strip() == shown, \
+            f"bench/README.md shows {g['name']} = {rows.get(g['name'])!r}, results.json {shown}: run `python -m bench.readme`"
+    assert f"Measured on {results['date']}" in readme

@@ -124,7 +124,7 @@ def test_the_chapter_is_in_it(pdf):
         printout = (out / f"{name}.txt").read_text(encoding="utf-8")
         for line in printout.splitlines():
             assert squeeze(line) in text, f"printout {name}: {line!r} is not in the PDF (cut off?)"
-    for erratum in ("勘误：书中的“准确率”口径", "书中打印的accu是1−loss/var(y)", "勘误：与印刷版的打印输出不同之处",
+    for erratum in ("勘误：书中的“准确率”accu不是决定系数R²", "书中打印的accu（书中的准确率）是1−loss/var(y)", "勘误：与印刷版的打印输出不同之处",
                     "说明：“从0开始调节权重值所需要的时间比较长”——本站的测量"):
         assert squeeze(erratum) in text, erratum
 

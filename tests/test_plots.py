@@ -58,4 +58,4 @@ def test_accuracy_axis_is_linear_and_shows_negative_r2():
     loss_axis, accuracy_axis = captured["axes"]
     assert loss_axis.get_yscale() == "log" and accuracy_axis.get_yscale() == "linear"
     assert accuracy_axis.get_ylim()[0] < 0 < accuracy_axis.get_ylim()[1]
-    assert [t.get_text() for t in (loss_axis.title, accuracy_axis.title)] == ["误差", "准确率（R²）"]
+    assert [t.get_text() for t in (loss_axis.title, accuracy_axis.title)] == ["损失 loss（对数坐标）", "决定系数 R²"]

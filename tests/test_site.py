@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from nn7 import experiments
 from nn7_dev.repo import copy_repo
 from nn7_site import cache
@@ -175,16 +177,32 @@ def test_the_77_page_shows_both_traces_with_the_books_numbers(built_site):
     assert text.count("----迭代 1----") == 2 and text.count("----迭代 2----") == 2
 
 
-def test_the_77_page_has_the_errata(built_site):
+def test_the_77_page_has_the_errata(built_site, generated):
+    """Three accuracy errata (the first, where the reader first meets accu and R², open), two
+    trace errata; the slip found by comparing with the run says which value is right and why."""
     raw = (built_site / "ch7" / "7.7" / "index.html").read_text(encoding="utf-8")
-    admonitions = re.findall(r'<details class="warning">(.*?)</details>', raw, re.S)
-    titles = [htmllib.unescape(re.sub(r"<[^>]+>", "", re.search(r"<summary>(.*?)</summary>", a, re.S).group(1))) for a in admonitions]
+    admonitions = re.findall(r'<details class="warning"( open="open")?>(.*?)</details>', raw, re.S)
+    titles = [htmllib.unescape(re.sub(r"<[^>]+>", "", re.search(r"<summary>(.*?)</summary>", a, re.S).group(1)))
+              for _, a in admonitions]
     assert sum("准确率" in t for t in titles) == 3 and sum("打印输出" in t for t in titles) == 2
-    for a in admonitions:
-        if "准确率" in a:
-            assert "R²" in a and "书中的 accu" in a and "<table>" in a
+    accuracy = [(opened, a) for opened, a in admonitions if "准确率" in a]
+    assert [bool(opened) for opened, _ in accuracy] == [True, False, False], "the first accuracy erratum must be open"
+    for _, a in accuracy:
+        assert "决定系数 R²" in a and "书中的准确率 accu" in a and "<table>" in a
+    assert "R² &lt; 0" in accuracy[0][1] or "R² < 0" in accuracy[0][1], "the first erratum says why R² can be negative"
     text = text_of(built_site / "ch7" / "7.7" / "index.html")
-    assert "书中印作 W1=[[0.0007 0.0007]]" in text  # the slip found by comparing with the run
+    from nn7.fmt import array_line
+
+    diffs = [d for name in experiments.TRACES for d in generated.values[experiments.glue_name(name)]["book_differences"]]
+    assert diffs, "the comparison with the book found no slip (the book prints W1 = 0.0007 in case 2, iteration 2)"
+    for d in diffs:
+        said = f"书中印作 {d['name']}={array_line(d['printed'], 4)}，应为 {d['name']}={array_line(d['ours'], 4)}。"
+        assert said in text, f"the erratum does not say which {d['name']} is right: {said}"
+        why = re.search(re.escape(said) + rf"\s*按更新公式 {d['name']} ← {d['name']} − 学习率 × d{d['name']}："
+                        r"(\S+) − (\S+) × \((\S+)\) = (\S+)；", text)
+        assert why, f"the erratum of {d['name']} does not say why"
+        before, lr, grad, result = (float(v) for v in why.groups())
+        assert result == pytest.approx(before - lr * grad, rel=1e-5) == pytest.approx(d["ours"][0][0], rel=1e-5)
 
 
 def test_formula_and_figure_references_link_to_the_appendix(built_site):
@@ -260,8 +278,9 @@ def test_second_generation_runs_nothing(generated):
 
 
 def test_only_dependent_experiments_rerun(tmp_path, generated):
-    """Editing prose, the HTML fixes or the command line re-runs nothing; editing a snippet or a
-    module of nn7 re-runs exactly the jobs that imported or read it (their manifests say which)."""
+    """Editing prose or the HTML fixes re-runs nothing; editing the command line re-runs only the
+    code download (it ships the command); editing a snippet or a module of nn7 re-runs exactly
+    the jobs that imported or read it (their manifests say which)."""
     root = copy_repo(tmp_path / "repo", generated.out)
     out = root / "build" / "generated"
 
@@ -282,8 +301,9 @@ def test_only_dependent_experiments_rerun(tmp_path, generated):
 
     (root / "docs" / "ch7" / "7.7.md").write_text("# changed prose\n", encoding="utf-8")
     edit("src/nn7_site/htmlfix.py")
-    edit("src/nn7_cli/parser.py")
     assert ran() == set()
+    edit("src/nn7_cli/parser.py")
+    assert ran() == dependents("src/nn7_cli/parser.py") == {"archive"}
     edit("snippets/H7_5_Train.py")
     assert ran() == dependents("snippets/H7_5_Train.py") == {"archive"}
     expected = dependents(f"snippets/{experiments.SCRIPT}")
@@ -293,7 +313,8 @@ def test_only_dependent_experiments_rerun(tmp_path, generated):
     assert ran() == expected
     expected = dependents("src/nn7/network.py")
     assert {f"trace:{t}" for t in experiments.TRACES} <= expected
-    assert not {"data", "diagram", "sweep", "speed", "archive"} & expected, expected
+    assert not {"data", "diagram", "sweep", "speed"} & expected, expected
+    assert "archive" in expected  # the code download ships nn7's sources
     edit("src/nn7/network.py")
     assert ran() == expected
 

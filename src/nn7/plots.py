@@ -112,8 +112,8 @@ class Table:
 def curves_table(result) -> Table:
     """What :func:`training_curves` draws: loss and R² of both sets at every checkpoint."""
     h = result.history
-    return Table({"迭代次数": h.iteration.tolist(), "训练集误差": h.train_loss.tolist(),
-                  "验证集误差": h.val_loss.tolist(), "训练集 R²": h.train_accuracy("r2").tolist(),
+    return Table({"迭代次数": h.iteration.tolist(), "训练集损失": h.train_loss.tolist(),
+                  "验证集损失": h.val_loss.tolist(), "训练集 R²": h.train_accuracy("r2").tolist(),
                   "验证集 R²": h.val_accuracy("r2").tolist()})
 
 
@@ -125,7 +125,7 @@ def training_curves(result, path: str | Path | None = None) -> bytes:
         fig = new_figure((9, 4.5))
         ax_loss, ax_acc = fig.subplots(1, 2)
         every = max(1, len(it) // 20)
-        for ax, train, val, title in ((ax_loss, tl, vl, "误差"), (ax_acc, tr, vr, "准确率（R²）")):
+        for ax, train, val, title in ((ax_loss, tl, vl, "损失 loss（对数坐标）"), (ax_acc, tr, vr, "决定系数 R²")):
             ax.plot(it, train, label="训练集", linewidth=1.2)
             ax.plot(it, val, label="验证集", linewidth=1.0, marker="o", markersize=4,
                     markevery=every, markerfacecolor="none")

@@ -16,7 +16,6 @@ import concurrent.futures
 import json
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import tempfile
@@ -25,12 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import cache
+from . import cache, fresh
 from .cache import Hashes, Manifest
 from .context import BuildError
 from .jobs import Job, jobs
 from .layout import OUT, PUBLISH, SITE_MANIFEST, SNIPPETS
-from .worker import BOOTSTRAP
+from .worker import BOOTSTRAP, PROLOGUE
+
+_HERE = Path(__file__).resolve().parents[1]  # the src/ this code was imported from
+_IMPORTED = fresh.digest(_HERE / "nn7", _HERE / "nn7_site")  # its bytes when it was imported
 
 
 @dataclass
@@ -78,16 +80,6 @@ def static_values(root: Path) -> dict:
 # ---------------------------------------------------------------- running jobs
 
 
-def _die_with_parent() -> None:
-    """In a job's process: end it if the build that started it is killed (Linux)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def run_job(root: Path, job: Job) -> dict:
     """Run ``job`` in a fresh process; its {files, glue, inputs, seconds}. A job's error is a BuildError."""
     t0 = time.perf_counter()
@@ -96,8 +88,7 @@ def run_job(root: Path, job: Job) -> dict:
         result = Path(tmp) / "result.pickle"
         proc = subprocess.run([sys.executable, "-c", BOOTSTRAP, str(root), job.name, str(result)], cwd=root,
                               env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
-                              preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                              stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
         try:
             data = pickle.loads(result.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError):
@@ -131,6 +122,11 @@ def generate(root: str | Path = ".", out: str | Path | None = None, log: Callabl
     files (``site.json``). With ``only``, run just those jobs (no pruning, no site.json)."""
     root = Path(root).resolve()
     out = (root / OUT) if out is None else Path(out).resolve()
+    if not (root / "src" / "nn7_site" / "worker.py").is_file():
+        raise BuildError(f"{root}: not an nn7 repository (no src/nn7_site)")
+    if (root / "src") != _HERE or fresh.digest(root / "src" / "nn7", root / "src" / "nn7_site") != _IMPORTED:
+        # the jobs and the registry must be the repository's as they are on disk now
+        return _generate_elsewhere(root, out, log, only, workers)
     env = cache.environment()
     hashes = Hashes(root)
     todo = [j for j in jobs() if only is None or j.name in only]
@@ -191,6 +187,54 @@ def _run_stale(root, out, stale, env, hashes, manifests, outcomes, log, workers)
             log(f"nn7: {job.name:<20} ran    {outcomes[job.name].seconds:6.2f} s  ({reason})")
     if failure is not None:
         raise failure
+
+
+_GENERATE = PROLOGUE + """\
+out, only, workers, result = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+import pickle
+from nn7.errors import Nn7Error
+from nn7_site.generate import generate
+try:
+    report = generate(root, out, log=lambda line: print(line, file=sys.stderr, flush=True),
+                      only=set(only.split(",")) if only else None, workers=workers or None)
+    data = {"outcomes": report.outcomes}
+except Nn7Error as err:
+    data = {"error": str(err)}
+with open(result, "wb") as f:
+    pickle.dump(data, f)
+"""
+
+
+def _generate_elsewhere(root: Path, out: Path, log, only, workers) -> Report:
+    """:func:`generate` in a fresh process that imports ``root``'s code as it is on disk (the
+    code this process imported is another repository's, or was edited since)."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+    with tempfile.TemporaryDirectory(prefix="nn7-generate-") as tmp:
+        result = Path(tmp) / "result.pickle"
+        proc = subprocess.Popen([sys.executable, "-c", _GENERATE, str(root), str(out), ",".join(sorted(only or ())),
+                                 str(workers or 0), str(result)], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                                errors="replace")
+        tail = []
+        for line in proc.stderr:
+            line = line.rstrip("\n")
+            if line.startswith("nn7: "):
+                log(line)
+            elif line:
+                tail = (tail + [line])[-20:]
+        code = proc.wait()
+        try:
+            data = pickle.loads(result.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError):
+            raise BuildError(f"`nn7 build` on {root} ended with status {code}: {' '.join(tail) or 'no message'}") from None
+    if "error" in data:
+        raise BuildError(data["error"])
+    outcomes = [JobOutcome(o.name, o.ran, o.seconds, o.reason) for o in data["outcomes"]]
+    if only is not None:
+        return Report(out, {}, [], outcomes)
+    report = read_site(root, out)
+    report.outcomes = outcomes
+    return report
 
 
 # ---------------------------------------------------------------- what the site publishes

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,20 +205,55 @@ def _notebook_job(ctx: Context) -> Outputs:
     return Outputs({f"pages/{NOTEBOOK}": executed})
 
 
+ARCHIVE_FOLDER = "nn7-7.7"  # the folder the code archive unzips to
+ARCHIVE_README = "_partials/archive-readme.md"  # docs-relative: the archive's README.md (Chinese, a template)
+ARCHIVE_PACKAGES = ("nn7", "nn7_cli")  # what the scripts and the `nn7` command import; not the site's generation
+
+
+def _summary(docstring: str) -> str:
+    """A snippet's docstring's first paragraph as one line, without the bracketed tag it starts with."""
+    first = "".join(line.strip() for line in docstring.split("\n\n")[0].splitlines())
+    return re.sub(r"^\u3010[^\u3011]*\u3011", "", first)
+
+
 def _archive_job(ctx: Context) -> Outputs:
-    """Every snippet file and the data in one zip (fixed dates: the same bytes every build)."""
+    """The code download: every snippet file, the data, and the packages the snippets import
+    with the repository's pyproject.toml, so that after unzipping one ``pip install ./nn7-7.7``
+    makes every script (and the ``nn7`` command) run. Its README.md is rendered from
+    docs/_partials/archive-readme.md. Fixed dates: the same bytes every build."""
+    import ast
+
     from nn7.data import BOOK_DATA_NAME, generate_book_data
 
+    from .pages import environment
+
     files = {p.relative_to(ctx.snippets).as_posix(): ctx.read(p) for p in ctx.snippet_files()}
+    scripts = [{"path": rel, "summary": _summary(ast.get_docstring(ast.parse(data)) or "")}
+               for rel, data in sorted(files.items())]
     files[BOOK_DATA_NAME] = generate_book_data()
+    for package in ARCHIVE_PACKAGES:
+        for path in sorted((ctx.root / "src" / package).rglob("*.py")):
+            files[path.relative_to(ctx.root).as_posix()] = ctx.read(path)
+    files["pyproject.toml"] = pyproject = ctx.read(ctx.root / "pyproject.toml")
+    python = re.search(r'^requires-python\s*=\s*">=\s*([\d.]+)"', pyproject.decode("utf-8"), re.M)
+    readme = ctx.root / DOCS / ARCHIVE_README
+    try:
+        text = environment(ctx.root / DOCS).from_string(ctx.read(readme).decode("utf-8")).render(
+            folder=ARCHIVE_FOLDER, archive=CODE_ARCHIVE, scripts=scripts, data=BOOK_DATA_NAME,
+            python=python.group(1) if python else None)
+    except Exception as err:  # a template error in the Chinese text: name the file
+        raise BuildError(f"{readme}: {type(err).__name__}: {err}") from None
+    files["README.md"] = text.encode("utf-8")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for rel, data in sorted(files.items()):
-            info = zipfile.ZipInfo(f"nn7-7.7/{rel}", date_time=(2026, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{ARCHIVE_FOLDER}/{rel}", date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
-    return Outputs({f"downloads/{CODE_ARCHIVE}": buf.getvalue()}, {"file": CODE_ARCHIVE, "files": sorted(files)})
+    return Outputs({f"downloads/{CODE_ARCHIVE}": buf.getvalue()},
+                   {"file": CODE_ARCHIVE, "folder": ARCHIVE_FOLDER, "files": sorted(files),
+                    "scripts": [s["path"] for s in scripts]})
 
 
 def _lab_job(ctx: Context) -> Outputs:

@@ -5,6 +5,7 @@ script, works offline)."""
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 from pathlib import Path
@@ -39,9 +40,11 @@ def _arr(x, precision: int = 4) -> str:
 FILTERS = {"fixed": _fixed, "g": _g, "pct": _pct, "arr": _arr}
 
 
+@functools.lru_cache(maxsize=4)
 def environment(docs_dir: str | Path):
     """The template environment of the pages: an unknown name is an error, and pages may
-    import the macros of docs/_partials/."""
+    import the macros of docs/_partials/ (an edited partial is read again: Jinja checks its
+    modification time)."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(docs_dir)), undefined=jinja2.StrictUndefined,
@@ -56,9 +59,8 @@ def render(markdown: str, values: dict, page: str, docs_dir: str | Path) -> str:
     A name that does not exist, or a template error, is one error naming the page and line."""
     import jinja2
 
-    env = environment(docs_dir)
     try:
-        return env.from_string(markdown).render(values)
+        return _compiled(str(docs_dir), markdown).render(values)
     except jinja2.TemplateSyntaxError as err:
         where = page if err.name in (None, "<template>") else f"{page} (in {err.name})"
         raise Nn7Error(f"{where}:{err.lineno}: template error: {err.message}") from None
@@ -72,6 +74,13 @@ def render(markdown: str, values: dict, page: str, docs_dir: str | Path) -> str:
     except (TypeError, ValueError) as err:
         line, _ = _template_line(err)
         raise Nn7Error(f"{page}:{line}: cannot format a value: {err}") from None
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(docs_dir: str, markdown: str):
+    """A page's template, compiled once per text (a rebuild under `mkdocs serve` recompiles
+    only the pages that changed)."""
+    return environment(docs_dir).from_string(markdown)
 
 
 def _template_line(err: BaseException) -> tuple[object, str | None]:

@@ -13,10 +13,15 @@ import pickle
 import sys
 from pathlib import Path
 
-# The process's first lines: the fresh importer, loaded by path before anything of the
-# repository is imported, then this module's run().
-BOOTSTRAP = """\
-import importlib.util, sys
+# The first lines of a process of the build: the fresh importer, loaded by path before anything
+# of the repository ``sys.argv[1]`` is imported; the process ends with the build that started it.
+PROLOGUE = """\
+import importlib.util, os, sys
+if sys.platform == "linux":  # end with the build that started it, should that be killed
+    import ctypes, signal
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:
+        sys.exit(137)
 root = sys.argv[1]
 spec = importlib.util.spec_from_file_location("nn7_site_fresh", root + "/src/nn7_site/fresh.py")
 fresh = importlib.util.module_from_spec(spec)
@@ -24,6 +29,10 @@ spec.loader.exec_module(fresh)
 sys.dont_write_bytecode = True
 sys.path.insert(0, root + "/src")
 fresh.install(root + "/src", root + "/snippets")
+"""
+
+# A job's process: ``python -c BOOTSTRAP ROOT JOB RESULT``.
+BOOTSTRAP = PROLOGUE + """\
 from nn7_site.worker import run
 sys.exit(run(root, sys.argv[2], sys.argv[3], fresh.LOADED))
 """
