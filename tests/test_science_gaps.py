@@ -48,7 +48,7 @@ def test_final_values_are_the_last_checkpoints(short, kind):
 
 def test_final_defaults_to_r2(short):
     assert short.final() == short.final("r2")
-    assert short.history.rows() .tolist() == short.history.rows("r2").tolist()
+    assert short.history.rows().tolist() == short.history.rows("r2").tolist()
 
 
 # ---------------------------------------------------------------- the two accuracies
