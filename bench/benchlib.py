@@ -1,5 +1,5 @@
-"""Shared helpers of the benchmarks: printing, timing, and `mkdocs build` on a copy of the
-repository. The copy itself and `mkdocs serve` on it come from nn7_dev.repo, Chromium from
+"""Shared helpers of the benchmarks: printing, timing, and `properdocs build` on a copy of the
+repository. The copy itself and `properdocs serve` on it come from nn7_dev.repo, Chromium from
 nn7_dev.chromium (the helpers the tests use too)."""
 
 from __future__ import annotations
@@ -38,12 +38,13 @@ def parse_jobs(log: str) -> list[tuple[str, bool, float]]:
     return [(m.group(1), m.group(2) == "ran", float(m.group(3))) for m in JOB_LINE.finditer(log)]
 
 
-def mkdocs_build(repo: Path, site: Path, env: dict) -> tuple[float, list, str]:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
+def site_build(repo: Path, site: Path, env: dict) -> tuple[float, list, str]:
+    """`properdocs build --strict` of ``repo`` into ``site``: seconds, the jobs' lines, the log."""
+    cmd = [sys.executable, "-m", "properdocs", "build", "--strict", "-d", str(site)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
     dt = time.perf_counter() - t0
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
-        raise RuntimeError(f"mkdocs build --strict failed ({proc.returncode}):\n" + "\n".join(log.splitlines()[-30:]))
+        raise RuntimeError(f"properdocs build --strict failed ({proc.returncode}):\n" + "\n".join(log.splitlines()[-30:]))
     return dt, parse_jobs(log), log

@@ -8,9 +8,9 @@ import time
 import uuid
 from pathlib import Path
 
-from nn7_dev.repo import MkdocsServe, copy_repo, env_for, fetch
+from nn7_dev.repo import ProperdocsServe, copy_repo, env_for, fetch
 
-from .benchlib import mkdocs_build, out, parse_jobs
+from .benchlib import site_build, out, parse_jobs
 from .goals import Outcome
 
 
@@ -20,12 +20,12 @@ def measure(tmp: Path, quick: bool) -> tuple[dict[str, Outcome], Path]:
     copy_repo(repo)
     env = env_for(repo)
     outcomes = {}
-    out(f"== build_cold_s: mkdocs build --strict on a fresh copy in {repo} (empty caches)")
-    dt, jobs, log = mkdocs_build(repo, site, env)
+    out(f"== build_cold_s: properdocs build --strict on a fresh copy in {repo} (empty caches)")
+    dt, jobs, log = site_build(repo, site, env)
     job_s = sum(s for _, _, s in jobs)
     out(f"  cold build {dt:.2f} s; nn7 jobs {job_s:.2f} s: " + ", ".join(f"{n} {'ran' if r else 'cached'} {s:.2f}"
                                                                         for n, r, s in jobs))
-    out(f"  the rest (MkDocs, the generating process's start-up): {dt - job_s:.2f} s")
+    out(f"  the rest (ProperDocs, the generating process's start-up): {dt - job_s:.2f} s")
     outcomes["build_cold_s"] = Outcome(dt, {"seconds": dt, "jobs": [{"name": n, "ran": r, "seconds": s} for n, r, s in jobs],
                                             "jobs_s": job_s},
                                        [] if jobs and all(r for _, r, _ in jobs) else ["cold build: not every nn7 job ran"])
@@ -33,7 +33,7 @@ def measure(tmp: Path, quick: bool) -> tuple[dict[str, Outcome], Path]:
     out("== build_warm_s: the same build again, nothing changed (3 runs, median)")
     warm, problems = [], []
     for i in range(3):
-        dt, jobs, _ = mkdocs_build(repo, site, env)
+        dt, jobs, _ = site_build(repo, site, env)
         ran = [n for n, r, _ in jobs if r]
         warm.append({"seconds": dt, "ran": ran, "jobs_logged": len(jobs)})
         out(f"  warm build {i + 1}: {dt:.2f} s; {len(jobs)} jobs logged, ran: {', '.join(ran) or 'none'}")
@@ -52,9 +52,9 @@ def _serve(repo: Path, env: dict, tmp: Path, quick: bool) -> Outcome:
     from nn7_site.jobs import jobs as build_jobs
 
     n_edits = 2 if quick else 3
-    server = MkdocsServe(repo, env, tmp / "serve.log")
+    server = ProperdocsServe(repo, env, tmp / "serve.log")
     url = server.url + "ch7/7.7/"
-    out(f"== build_prose_edit_s: mkdocs serve --livereload on port {server.port}; {n_edits} prose edits "
+    out(f"== build_prose_edit_s: properdocs serve --livereload on port {server.port}; {n_edits} prose edits "
         "of docs/ch7/7.7.md (median)")
     problems, times, prose, snippets = [], [], [], {}
     try:

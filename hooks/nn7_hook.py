@@ -1,14 +1,16 @@
 """The site builder's hook: have nn7_site (re)generate the chapter's outputs, then publish them.
 
-Generation lives in nn7_site (`python -m nn7 build` runs it without the site builder), into
-build/generated/ outside docs/, so `mkdocs serve` never sees its own output as a change. Jobs
+The site builder is ProperDocs (the maintained MkDocs 1.x; it reads mkdocs.yml and runs this
+hook with MkDocs' plugin API, imported here under its own name). Generation lives in nn7_site
+(`python -m nn7 build` runs it without the site builder), into build/generated/ outside docs/,
+so `properdocs serve` never sees its own output as a change. Jobs
 whose inputs are unchanged are skipped in this process; the others run in fresh processes that
 run the code on disk. This file only wires the result into the site builder:
 
 * on_config: generate (the log says `ran` or `cached` per job, and why a job ran); every
-  Jinja environment made from the theme (MkDocs', the search plugin's, the print plugin's) keeps
+  Jinja environment made from the theme (the builder's, the search plugin's, the print plugin's) keeps
   compiled templates in .cache/jinja/ (Jinja compares each template's source, so an edited one
-  is compiled again): a rebuild under `mkdocs serve` skips ~1 s of compiling;
+  is compiled again): a rebuild under `properdocs serve` skips ~1 s of compiling;
 * on_files: publish the generated files (figures, CSV data, downloads, the lab's data) with
   File.generated; the executed notebook takes the place of its source, docs/ch7/notebook.ipynb;
 * on_page_markdown: fill each page's template with the values the runs published;
@@ -29,18 +31,18 @@ import sys
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
+from properdocs.exceptions import PluginError
+from properdocs.plugins import event_priority
+from properdocs.structure.files import File
 from pymdownx.snippets import SnippetMissingError
 
-log = logging.getLogger("mkdocs.hooks.nn7")
+log = logging.getLogger("properdocs.hooks.nn7")
 _report = None  # the generation of this build
 _s = None  # the nn7_site package
 
 
 def _site(root: Path):
-    """The nn7_site package as it is on disk now. `mkdocs serve` keeps one process across
+    """The nn7_site package as it is on disk now. `properdocs serve` keeps one process across
     rebuilds: if a file of src/nn7 or src/nn7_site changed since they were imported here, both
     are imported again, from their source (never from a stale bytecode cache)."""
     src = root / "src"
@@ -128,7 +130,7 @@ def _listing(loader, root: Path):
 
 
 def on_serve(server, config, builder):
-    """`mkdocs serve` notices a saved file by polling every half second; with the system's
+    """`properdocs serve` notices a saved file by polling every half second; with the system's
     file events (inotify on Linux) a prose edit shows in ~0.3 s instead of ~0.8 s. The paths
     it watched so far are moved to the new observer (the ones in mkdocs.yml's `watch:` are
     added after this event)."""

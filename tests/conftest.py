@@ -71,6 +71,33 @@ def sweep(shared):
 # ---------------------------------------------------------------- the browser
 
 
+# What each browser engine was in this run: its version, or why it was not tested. Printed at
+# the end of the run (pytest_terminal_summary), so no browser test is left out silently.
+_ENGINES: dict[str, str] = {}
+REQUIRE_BROWSERS = "NN7_REQUIRE_BROWSERS"  # set by `make test`: a missing browser fails instead of skipping
+
+
+def browser_missing(engine: str, problem: str):
+    """Skip (or, under ``make test``, fail) a test whose browser is missing; the run's summary
+    names it."""
+    _ENGINES[engine] = f"NOT TESTED: {problem}"
+    if os.environ.get(REQUIRE_BROWSERS):
+        pytest.fail(f"{problem} ({REQUIRE_BROWSERS} is set: `make test` installs every browser the tests use)")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def engine_report():
+    """``report(engine, version)`` when an engine ran; ``report(engine, None, problem)`` skips
+    (fails under ``make test``) naming the problem."""
+    def report(engine: str, version: str | None, problem: str | None = None):
+        if problem is not None:
+            browser_missing(engine, problem)
+        _ENGINES[engine] = version
+
+    return report
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Debian's Chromium; the browser tests skip (saying why) where it is absent. Session
@@ -79,8 +106,8 @@ def chromium_path() -> str:
 
     path = find_chromium()
     if path is None:
-        pytest.skip("Chromium not found (neither `chromium` on PATH nor /usr/bin/chromium): "
-                    "install it with `apt-get install chromium` to run the browser tests")
+        browser_missing("chromium", "Chromium not found (neither `chromium` on PATH nor /usr/bin/chromium): "
+                        "install it with `apt-get install chromium` to run the browser tests")
     return path
 
 
@@ -101,6 +128,7 @@ def browser(playwright_api, chromium_path):
 
     with playwright_api() as p:
         b = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, timeout=30_000)
+        _ENGINES["chromium"] = f"Chromium {b.version}"
         try:
             yield b
         finally:
@@ -109,7 +137,7 @@ def browser(playwright_api, chromium_path):
 
 @pytest.fixture(scope="session")
 def built_site(shared, generated) -> Path:
-    """The site as `make site` builds it: `mkdocs build --strict` into a temporary folder, then
+    """The site as `make site` builds it: `properdocs build --strict` into a temporary folder, then
     its PDF (tools/pdf.py) when Chromium is there; fails the tests that need it if the build
     fails or warns. Built once per run, shared by the workers."""
     with locked(shared / "site.lock"):
@@ -126,11 +154,13 @@ def _build_site(site: Path, shared: Path) -> None:
 
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+    from nn7_dev.repo import local_env
+
+    env = local_env()  # a local build: no site address, no repository (tests/test_links.py)
+    proc = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-d", str(site)],
                           cwd=ROOT, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}")
+        pytest.fail(f"properdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}")
     log = proc.stdout + proc.stderr
     if find_chromium() is not None:
         pdf = subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py"), str(site)], cwd=ROOT,
@@ -154,7 +184,7 @@ def block_stats() -> dict[str, list[str]]:
 # end; right after the first, the files that need neither the generated outputs nor the site,
 # so the second worker has work while the first generates them (on a clean clone, ~25 s).
 FILE_ORDER = ("test_serve.py", "test_nn7.py", "test_lab_random.py", "test_lab_format.py", "test_fastpaths.py",
-              "test_plots.py", "test_diagram.py", "test_prose.py", "test_a11y.py", "test_lab_ui.py",
+              "test_plots.py", "test_diagram.py", "test_prose.py", "test_a11y.py", "test_lab_ui.py", "test_engines.py", "test_links.py",
               "test_contributing.py", "test_cache.py", "test_docs.py", "test_claims.py", "test_cli.py",
               "test_pdf.py", "test_site.py")
 
@@ -170,6 +200,7 @@ def pytest_sessionfinish(session):
         import json
 
         session.config.workeroutput["nn7_blocks"] = json.dumps(_BLOCK_STATS)
+        session.config.workeroutput["nn7_engines"] = json.dumps(_ENGINES)
 
 
 _WORKER_SUMMARIES: list[str] = []  # summary lines a worker's tests left (e.g. the axe results per page)
@@ -184,12 +215,18 @@ def pytest_testnodedown(node, error):
         _BLOCK_STATS[kind].extend(where)
     if output.get("nn7_a11y"):
         _WORKER_SUMMARIES.append(output["nn7_a11y"])
+    for engine, state in json.loads(output.get("nn7_engines", "{}")).items():
+        if not str(_ENGINES.get(engine, "")).startswith("NOT TESTED"):  # a skip anywhere is kept
+            _ENGINES[engine] = state
 
 
 def pytest_terminal_summary(terminalreporter):
     for text in _WORKER_SUMMARIES:
         for line in str(text).splitlines():
             terminalreporter.write_line(line)
+    for engine, state in sorted(_ENGINES.items()):
+        terminalreporter.write_line(f"browser engine {engine}: {state}",
+                                    red=state.startswith("NOT TESTED"), bold=state.startswith("NOT TESTED"))
     s = _BLOCK_STATS
     total = sum(len(v) for v in s.values())
     if total:

@@ -49,7 +49,8 @@ class Block:
 @lru_cache(maxsize=4)
 def snippet_options(root: Path) -> dict:
     """pymdownx.snippets' options from mkdocs.yml (its base paths are `!relative` to it)."""
-    from mkdocs.config import load_config
+    import properdocs.replacement  # noqa: F401 - the plugins' `mkdocs.*` imports are ProperDocs', as under `properdocs`
+    from properdocs.config import load_config
 
     cfg = load_config(str(root / "mkdocs.yml"))
     opts = dict(cfg.mdx_configs.get("pymdownx.snippets", {}))

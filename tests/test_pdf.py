@@ -163,3 +163,18 @@ def test_a_missing_print_page_is_one_line(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py"), str(tmp_path)], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "no print page" in proc.stderr
+
+
+def test_a_local_build_links_nowhere_outside_the_pdf_and_says_where_the_rest_is(pdf):
+    """Without the site's address (a local build) no link leads out of the PDF, none to this
+    machine; the cover says that the interactive parts are on the website and names no
+    repository. (The deploy's PDF: tests/test_links.py.)"""
+    from test_links import LOOPBACK, cover_sentence, link_uris
+
+    uris = link_uris(pdf["path"])
+    assert not [u for u in uris if LOOPBACK.match(u)], f"links to this machine: {uris}"
+    assert not uris, f"a local build's PDF links to {uris}"
+    cover = squeeze(pdf["pages"][0])
+    assert all(piece in cover for piece in cover_sentence(known=False)), cover
+    assert "源代码：" not in pdf["text"]
+    assert "127.0.0.1:8000" in pdf["text"]  # the text's `make serve` address stays, as text

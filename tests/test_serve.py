@@ -1,4 +1,4 @@
-"""`make serve` never publishes stale results: with a real `mkdocs serve` running on a copy of
+"""`make serve` never publishes stale results: with a real `properdocs serve` running on a copy of
 the repository, apply every recipe of CONTRIBUTING.md — among them a new case with its printout
 and two figures (registry, snippet, page), a snippet section and a new page — and change nn7's
 log format; without a restart, the served site and build/generated/ equal a clean build of the
@@ -19,7 +19,7 @@ import time
 import pytest
 from test_contributing import DOC, apply, fill, recipes
 
-from nn7_dev.repo import MkdocsServe, copy_repo, env_for, fetch, free_port, tree
+from nn7_dev.repo import ProperdocsServe, copy_repo, env_for, fetch, free_port, tree
 
 pytestmark = [pytest.mark.site]
 
@@ -29,8 +29,8 @@ LIVERELOAD = re.compile(rb'<script>\s*var livereload\s*=.*?</script>', re.S)
 def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
     root = copy_repo(tmp_path / "repo", generated.out)
     port = free_port()
-    url = f"http://127.0.0.1:{port}/"  # the site's address in both builds (mkdocs serve uses its own)
-    server = MkdocsServe(root, env_for(root, NN7_SITE_URL=url), tmp_path / "serve.log", port)
+    url = f"http://127.0.0.1:{port}/"  # the site's address in both builds (properdocs serve uses its own)
+    server = ProperdocsServe(root, env_for(root, NN7_SITE_URL=url), tmp_path / "serve.log", port)
     try:
         server.wait_for(lambda: fetch(url + "ch7/7.7/"), 240, "the site to be served", poll=0.2)
         start = server.offset()
@@ -55,7 +55,7 @@ def test_edits_while_serving_give_a_clean_builds_bytes(tmp_path, generated):
 
         # a clean build of the edited sources, into a separate copy with no build outputs
         clean = copy_repo(tmp_path / "clean", source=root)
-        built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(clean / "site")],
+        built = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-d", str(clean / "site")],
                                cwd=clean, env=env_for(clean, NN7_SITE_URL=url), capture_output=True, text=True,
                                timeout=900)
         assert built.returncode == 0, built.stderr[-3000:]

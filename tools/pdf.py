@@ -10,6 +10,11 @@ PDF embeds a real font and copied text is the exact characters (Chromium prints 
 Noto CJK as Type3 drawings whose text copies as Kangxi radicals). The file is then rewritten with
 pikepdf without dates and with an ID derived from its content, so the same site gives the same
 PDF bytes. One line and exit status 2 on failure.
+
+Links to the site's other pages and files (the lab, the notebook, the downloads) point at the
+published site when the build knew its address (site_url, from NN7_SITE_URL: the print page's
+canonical link); otherwise they are printed as plain text (the cover says that the interactive
+parts are on the website), never at the local server that served the page for printing.
 """
 
 from __future__ import annotations
@@ -25,9 +30,22 @@ from nn7_dev.chromium import CHROMIUM_ARGS, StaticServer, find_chromium
 PDF_NAME = "nn7-7.7.pdf"
 PRINT_PAGE = "print_page/"
 CJK_PRINT_FONT = "WenQuanYi Micro Hei"  # TrueType: embedded as a real font (fonts-wqy-microhei)
-# Before printing: every <details> open (the errata are printed), every image decoded.
-PREPARE = """async () => {
+# Before printing: every <details> open (the errata are printed), every image decoded. Links to
+# this machine (the text's `make serve` address) become their text; so do, without the site's
+# address (`unlink`), links that leave the print page.
+PREPARE = """async (unlink) => {
     document.querySelectorAll('details').forEach((d) => d.setAttribute('open', ''));
+    for (const a of Array.from(document.querySelectorAll('a[href]'))) {
+        const url = new URL(a.href, location.href);
+        const local = /^(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])$/.test(url.hostname);
+        const site = url.origin === location.origin;
+        if ((local && !site) || (unlink && site && url.pathname !== location.pathname)) {
+            const span = document.createElement('span');
+            span.className = a.className;
+            span.append(...a.childNodes);
+            a.replaceWith(span);
+        }
+    }
     await Promise.all(Array.from(document.images, (img) => img.decode().catch(() => null)));
     await document.fonts.ready;
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));  // laid out with them
@@ -97,7 +115,8 @@ def print_pdf(site: Path, target: Path) -> Path:
             page = context.new_page()
             page.emulate_media(media="print")
             page.goto(f"{origin}/{PRINT_PAGE}", wait_until="networkidle")
-            missing = page.evaluate(PREPARE)
+            site_url = _site_url(site)
+            missing = page.evaluate(PREPARE, not site_url)
             if missing:
                 raise PdfError(f"figures not loaded on the print page: {', '.join(missing)}")
             # A4 and the page numbers come from print.css (@page), so a reader's own printout has them too
@@ -106,12 +125,13 @@ def print_pdf(site: Path, target: Path) -> Path:
     finally:
         server.close()
         fonts.cleanup()
-    write_atomic(target, _deterministic(raw, origin + "/", _site_url(site)))
+    write_atomic(target, _deterministic(raw, origin + "/", site_url))
     return target
 
 
 def _site_url(site: Path) -> str:
-    """The site's own address (its canonical link), which the PDF's links point to."""
+    """The site's own address (its canonical link), which the PDF's links point to; "" when
+    the build did not know it (no site_url: a local build)."""
     import re
 
     html = (site / PRINT_PAGE / "index.html").read_text(encoding="utf-8")
@@ -121,7 +141,7 @@ def _site_url(site: Path) -> str:
 
 def _deterministic(raw: bytes, served_from: str, site_url: str) -> bytes:
     """The PDF without its creation and modification dates, with links to the site's address
-    instead of the local server's, and an ID made from its content."""
+    instead of the local server's (none is left pointing there), and an ID made from its content."""
     import io
 
     import pikepdf
@@ -131,6 +151,8 @@ def _deterministic(raw: bytes, served_from: str, site_url: str) -> bytes:
             for annot in page.get("/Annots", []):
                 action = annot.get("/A")
                 if action is not None and str(action.get("/URI", "")).startswith(served_from):
+                    if not site_url:  # PREPARE unlinked them all
+                        raise PdfError(f"a link to the local server is left in the PDF: {action.URI}")
                     action.URI = pikepdf.String(site_url + str(action.URI)[len(served_from):])
         _renumber_structure_ids(pdf)
         for key in ("/CreationDate", "/ModDate"):

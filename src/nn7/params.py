@@ -22,7 +22,7 @@ class Params:
         return self.W1.shape[1]
 
     def copy(self) -> "Params":
-        return Params(*(np.array(a, dtype=np.float64, copy=True) for a in self.arrays()))
+        return Params(*(np.array(a, dtype=np.float64) for a in self.arrays()))  # np.array copies
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return tuple(getattr(self, f.name) for f in fields(self))

@@ -48,7 +48,7 @@ def trace(params: Params, xs: np.ndarray, ys: np.ndarray, lr: float) -> list[Tra
     p = params.copy()
     steps = []
     for k, (x, y) in enumerate(zip(np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)), start=1):
-        x, y = np.reshape(x, (1, -1)), np.reshape(y, (1, 1))
+        x, y = np.atleast_2d(x), np.atleast_2d(y)  # a row (1, d) and (1, 1)
         f = forward(p, x)  # (7.4.1)–(7.4.3)
         g = backward(p, x, y, f)  # (7.4.5)–(7.4.11), all from the parameters before the update
         after = update(p, g, lr)

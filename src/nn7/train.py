@@ -104,7 +104,7 @@ class TrainResult:
         """Predictions in original units for inputs in original units (scaled in, un-scaled out)."""
         from .network import predict
 
-        x = self.x_scaler.scale(np.asarray(x_original, dtype=np.float64).reshape(-1, self.params.W1.shape[0]))
+        x = self.x_scaler.scale(np.asarray(x_original).reshape(-1, self.params.W1.shape[0]))
         return self.y_scaler.unscale(predict(self.params, x))
 
     def to_json(self) -> dict:
@@ -229,8 +229,7 @@ def fit(params: Params, loader: DataLoader, settings: TrainSettings = TrainSetti
     iteration = epoch = 0
 
     def result() -> TrainResult:
-        cols = list(zip(*checkpoints)) or [()] * 4
-        e, i, tl, vl = (np.array(c) for c in cols[:4])
+        e, i, tl, vl = (np.array([c[k] for c in checkpoints]) for k in range(4))
         history = History(e, i, tl, vl, evaluate.train_var, evaluate.val_var)
         return TrainResult(settings, init, seed, params.copy(), P.params(), history, loader.source,
                            loader.x_scaler, loader.y_scaler, (loader.train_x, loader.train_y))
@@ -275,7 +274,7 @@ def _raise_divergence(start_flat, P, steps, epoch, first_iteration, settings):
             raise DivergenceError(
                 f"training diverged at iteration {k} (epoch {epoch}): the parameters overflowed to "
                 f"inf/NaN with --lr {settings.lr:g}; try a smaller learning rate", k, epoch)
-    raise AssertionError("divergence not reproduced")  # pragma: no cover - replay is deterministic
+    raise AssertionError("divergence not reproduced")  # pragma: no cover, no mutate - replay is deterministic
 
 
 def train(init: InitSpec | str = "case3", settings: TrainSettings = TrainSettings(), seed: int = 0,

@@ -50,16 +50,45 @@ def find_chromium() -> str | None:
 class _QuietHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
                       ".mjs": "text/javascript", ".json": "application/json", ".pdf": "application/pdf"}
+    extra: dict[str, tuple[bytes, str]] = {}
+    head_script = ""
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         pass
 
+    def do_GET(self):  # noqa: N802 - the base class's name
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path in self.extra:
+            return self._send(*self.extra[path])
+        file = Path(self.translate_path(self.path))
+        if file.is_dir() and path.endswith("/"):  # (a folder without "/" is redirected by the base class)
+            file = file / "index.html"
+        if self.head_script and file.suffix == ".html" and file.is_file():
+            html = file.read_text(encoding="utf-8")
+            at = html.find("<head>")
+            at = at + len("<head>") if at >= 0 else 0
+            body = html[:at] + f"<script>{self.head_script}</script>" + html[at:]
+            return self._send(body.encode("utf-8"), "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, body: bytes, content_type: str):
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
 
 class StaticServer:
-    """``folder`` over HTTP on 127.0.0.1 and a free port, in a daemon thread."""
+    """``folder`` over HTTP on 127.0.0.1 and a free port, in a daemon thread. ``extra`` serves
+    made-up files (URL path → (bytes, content type)) without writing them into ``folder``;
+    ``head_script`` is JavaScript put first into the <head> of every HTML page served (the
+    engine tests record errors with it where the driver cannot)."""
 
-    def __init__(self, folder: Path):
-        handler = functools.partial(_QuietHandler, directory=str(folder))
+    def __init__(self, folder: Path, extra: dict[str, tuple[bytes, str]] | None = None, head_script: str = ""):
+        handler_class = type("_Handler", (_QuietHandler,), {"extra": dict(extra or {}), "head_script": head_script})
+        handler = functools.partial(handler_class, directory=str(folder))
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="nn7-static", daemon=True)

@@ -1,6 +1,6 @@
 """A copy of the repository in a temporary folder, for tests and benchmarks that edit sources,
 kill builds or serve the site (the real checkout and its build/ are never touched), and
-`mkdocs serve` running on such a copy."""
+`properdocs serve` (the site builder) running on such a copy."""
 
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # this checkout (src/nn7_dev/repo.py)
+# What only the deploy knows (mkdocs.yml reads them, .github/workflows/deploy.yml sets them from
+# the workflow's context): the published site's address, its repository, the edit links' path.
+# A local build has none of them.
+DEPLOY_ENV = ("NN7_SITE_URL", "NN7_REPO_URL", "NN7_EDIT_URI")
 PARTS = ("src", "snippets", "docs", "hooks", "overrides", "bench", "tools", "tests/data")
 FILES = ("mkdocs.yml", "pyproject.toml")
 
@@ -34,9 +38,15 @@ def copy_repo(dst: Path, generated: Path | None = None, source: Path = ROOT) -> 
     return dst
 
 
+def local_env(**extra: str) -> dict:
+    """This process's environment as a local build sees it: without the deploy's settings
+    (:data:`DEPLOY_ENV`), whatever the shell or CI job has set; plus ``extra``."""
+    return {**{k: v for k, v in os.environ.items() if k not in DEPLOY_ENV}, **extra}
+
+
 def env_for(root: Path, **extra: str) -> dict:
     """The environment for a process that must run the copy's nn7 (not the checkout's)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **extra}
+    env = local_env(PYTHONDONTWRITEBYTECODE="1", **extra)
     env["PYTHONPATH"] = str(root / "src")
     return env
 
@@ -52,7 +62,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-# ---------------------------------------------------------------- `mkdocs serve` on a copy
+# ---------------------------------------------------------------- `properdocs serve` on a copy
 
 
 def free_port() -> int:
@@ -70,8 +80,8 @@ def fetch(url: str, timeout: float = 10) -> bytes | None:
         return None
 
 
-class MkdocsServe:
-    """``mkdocs serve --livereload`` on ``root`` and a free port; its output goes to a file
+class ProperdocsServe:
+    """``properdocs serve --livereload`` on ``root`` and a free port; its output goes to a file
     (read by offset, never a pipe that could fill up)."""
 
     def __init__(self, root: Path, env: dict, log_path: Path, port: int | None = None):
@@ -80,7 +90,7 @@ class MkdocsServe:
         self.log_path = log_path
         with open(log_path, "wb") as logf:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}", "--livereload"],
+                [sys.executable, "-m", "properdocs", "serve", "-a", f"127.0.0.1:{self.port}", "--livereload"],
                 cwd=root, env=env, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True)
 
@@ -99,7 +109,7 @@ class MkdocsServe:
             if value:
                 return value
             if self.proc.poll() is not None:
-                raise RuntimeError(f"mkdocs serve exited ({self.proc.returncode}) while waiting for {what}:\n"
+                raise RuntimeError(f"properdocs serve exited ({self.proc.returncode}) while waiting for {what}:\n"
                                    + self.log()[-3000:])
             if time.monotonic() > deadline:
                 raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}:\n" + self.log()[-3000:])
@@ -111,7 +121,7 @@ class MkdocsServe:
         def done():
             text = self.log(start)
             if "An error happened during the rebuild" in text:
-                raise RuntimeError("mkdocs serve: the rebuild failed:\n" + text[-3000:])
+                raise RuntimeError("properdocs serve: the rebuild failed:\n" + text[-3000:])
             return "Reloading browsers" in text and text
 
         return self.wait_for(done, timeout, "the rebuild to finish")
