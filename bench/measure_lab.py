@@ -37,12 +37,11 @@ JS_TRAIN = """async ([engine, init, seed]) => {
 # (the engine's sweepSeed, as the lab page's workers do).
 JS_SWEEP = """async ([engine, workers]) => {
     const m = await import(engine);
-    const def = m.DEFINITIONS.sweep;
+    const def = m.REGISTRY.sweep;
     const src = `import {sweepSeed} from "${new URL(engine, location.href)}";
         onmessage = (e) => postMessage({seed: e.data.seed, r2: sweepSeed(e.data.seed, e.data.inits, e.data.opts)});`;
     const url = URL.createObjectURL(new Blob([src], {type: "text/javascript"}));
-    const opts = {lr: def.settings.lr, epochs: def.settings.epochs, batchSize: def.settings.batch_size,
-                  every: def.settings.every, hidden: def.settings.num_hidden};
+    const opts = m.sweepOptions();
     const t0 = performance.now();
     const results = new Map();
     const queue = [...def.seeds];

@@ -35,7 +35,7 @@ def traces():
 @pytest.fixture(scope="session")
 def speed():
     """A fresh run of the speed comparison (the 7.7.4 note), by start."""
-    r = run_speed(experiments.SPEED)
+    r = run_speed(experiments.LEARNING_SPEED)
     names = {"W1=normal,B1=zeros,W2=normal,B2=zeros": "both", "W1=normal,B1=zeros,W2=zeros,B2=zeros": "w2_zero",
              "W1=zeros,B1=zeros,W2=normal,B2=zeros": "w1_zero"}
     return r, {names[s["init"]]: s for s in r.to_json()["starts"]}
@@ -206,7 +206,7 @@ def test_summary_all_zero_learns_nothing_and_symmetry_decides(sweep):
                    "R² 0.85 about as fast as starting both W random; the page says so in a note under 7.7.4")
 def test_summary_zero_start_takes_longer(speed):
     """“所以，我们最好是把所有的权重矩阵 W 都做随机初始化，因为从 0 开始调节权重值所需要的时间比较长。”
-    Iterations until validation R² ≥ SPEED.target (median over SPEED.seeds): both W random is
+    Iterations until validation R² ≥ LEARNING_SPEED.target (median over LEARNING_SPEED.seeds): both W random is
     faster than either W starting at 0."""
     _, starts = speed
     claims.zero_start_is_slower({k: (np.inf if v["median"] is None else v["median"]) for k, v in starts.items()})
@@ -216,7 +216,7 @@ def test_the_77_4_note_shows_a_fresh_speed_run(speed, built_site):
     """The note under 7.7.4 states the medians of a fresh run of the speed comparison."""
     _, starts = speed
     text = page_text(built_site)
-    n = experiments.SPEED.seeds
+    n = experiments.LEARNING_SPEED.seeds
     for label, key in (("W1、W2 都随机", "both"), ("W1 随机，W2 从 0 开始", "w2_zero"), ("W1 从 0 开始，W2 随机", "w1_zero")):
         median = starts[key]["median"]
         shown = "未达到" if median is None else f"{median:g}"

@@ -393,7 +393,7 @@ BAD = [
     (["train", "--lr", "50", "--epochs", "3", "--json"], 2, ["training diverged at iteration", "--lr 50"], None),
     # initialisations
     (["train", "--init", "bogus"], 2, ["--init: unknown initialisation 'bogus': use a preset (case1"], None),
-    (["train", "--init", "case4"], 2, ["--init: unknown initialisation 'case4': did you mean case3?"], None),
+    (["train", "--init", "caes3"], 2, ["--init: unknown initialisation 'caes3': did you mean case3?"], None),
     (["trace", "--init", "W1=sometimes"], 2, ["--init: unknown initialisation 'sometimes' for W1"], None),
     (["train", "--init", "W3=n"], 2, ["--init: bad initialisation item 'W3=n'", "W1/B1/W2/B2"], None),
     (["train", "--init", "W1=n, w1=0"], 2, ["--init: W1 is given twice"], None),

@@ -1,6 +1,7 @@
-"""The browser lab's engine (assets/lab/nn7.js, as the built site publishes it) equals nn7, run
-for run, in headless Chromium: parameters within tolerances.LAB and the log lines identical,
-the traces character for character, the sweep's numbers and classification."""
+"""The browser lab's engine (assets/lab/nn7.js and its modules, as the built site publishes them)
+equals nn7, run for run, in headless Chromium: parameters within tolerances.LAB and the log
+lines identical (seeds beyond 2**53 too), the traces character for character, the sweep's
+numbers and classification; and it equals nn7's plain reference loop (nn7.reference)."""
 
 from __future__ import annotations
 
@@ -30,13 +31,48 @@ def lab(browser, built_site):
 
 def test_train_equals_nn7_for_every_combination(lab):
     """At least 30 runs: every preset, the page's cases with the book's settings, seeds across
-    0–999, 1 and 8 hidden units, batch sizes 1 and the whole training set."""
+    0–999 and 2**53, 2**64 + 1 and 10**30, 1 and 8 hidden units, batch sizes 1 and the whole
+    training set."""
     assert len(lab_support.COMBOS) >= 30
     js = lab_support.js_runs(lab)
     worst = 0.0
     for combo, a in zip(lab_support.COMBOS, js):
         worst = max(worst, lab_support.compare(a, lab_support.py_run(combo), combo)["max_param_diff"])
     print(f"lab engine vs nn7: {len(js)} runs, largest parameter difference {worst:.3g} (tolerance {LAB:g})")
+
+
+def test_one_combo_through_any_drivers_call(lab):
+    """run_combo, which other browsers' drivers use, gives what js_runs gives: a run, a run with
+    a seed beyond 2**53 and a run that diverges, each equal to nn7's."""
+    picks = [lab_support.COMBOS[0], next(c for c in lab_support.COMBOS if c[1] == 10**30),
+             next(c for c in lab_support.COMBOS if c[3] == 2.0)]
+    for combo in picks:
+        got = lab_support.run_combo(lab.call, combo)
+        lab_support.compare(got, lab_support.py_run(combo), combo)
+    assert "error" in got, "the divergent combo no longer diverges"
+
+
+@pytest.mark.parametrize("combo", [("case3", 0, 2, 0.5, 32, 30, 1), ("random", 7, 3, 0.3, 16, 20, 4),
+                                   ("case2", 2**64 + 1, 2, 0.5, 800, 40, 10)])
+def test_train_equals_the_reference_loop(lab, combo):
+    """The engine against nn7.reference.train_reference, the plain loop every fast path is held
+    to, from the same start on the same data: parameters and every checkpoint's losses and R²."""
+    from nn7.data import DataLoader
+    from nn7.inits import make_params
+    from nn7.reference import train_reference
+    from nn7.rng import streams
+
+    init, seed, hidden, lr, batch, epochs, every = combo
+    settings = TrainSettings(lr=lr, epochs=epochs, batch_size=batch, every=every, num_hidden=hidden)
+    data_rng, init_rng = streams(seed)
+    params, history = train_reference(make_params(init, init_rng, 1, hidden), DataLoader.book(rng=data_rng), settings)
+    js = lab_support.js_runs(lab, [combo])[0]["result"]
+    for name, value in params.as_dict().items():
+        d = float(np.max(np.abs(np.asarray(js["params"][name]) - value)))
+        assert d <= LAB, f"{combo}: {name} differs from the reference loop by {d:.3g}"
+    columns = ("iteration", "train_loss", "train_r2", "val_loss", "val_r2")
+    for k, key in enumerate(columns):
+        assert np.allclose(np.asarray(js["history"][key], float), history[:, k], rtol=0, atol=LAB), f"{combo}: {key}"
 
 
 def test_the_page_cases_print_the_books_log(lab, generated):
@@ -121,17 +157,17 @@ def test_sweep_equals_nn7_sweep(lab):
 
 
 def test_where_it_cannot_be_exact_nn7_disagrees_with_itself(lab, generated):
-    """On the registry's saturating run (experiments.LIMIT) no mirror can be exact: nn7's own two
-    implementations already differ by more than the lab's tolerance. The measured differences
-    are printed (the lab's page quotes nn7's own)."""
-    limit = generated.values["limit"]
-    assert limit["max_param_diff"] > LAB, "the LIMIT run is no longer chaotic: pick another or drop the note"
+    """On the registry's chaotic run (experiments.CHAOTIC_RUN: its hidden units saturate) no
+    mirror can be exact: nn7's own two implementations already differ by more than the lab's
+    tolerance. The measured differences are printed."""
+    chaotic = generated.values["chaotic"]
+    assert chaotic["max_param_diff"] > LAB, "the chaotic run is no longer chaotic: pick another or drop the note"
     combo = lab_support.CHAOTIC[0]
     js = lab_support.js_runs(lab, [combo])[0]
     py = lab_support.py_run(combo)
     if "error" in js or "error" in py:
-        print(f"LIMIT run: lab {js.get('error')!r}, nn7 {py.get('error')!r}")
+        print(f"chaotic run: lab {js.get('error')!r}, nn7 {py.get('error')!r}")
         return
     diff = max(float(np.max(np.abs(np.asarray(js["result"]["params"][k]) - np.asarray(v))))
                for k, v in py["result"]["params"].items())
-    print(f"LIMIT run {combo}: lab vs nn7.train {diff:.3g}; nn7.train vs nn7.batched {limit['max_param_diff']:.3g}")
+    print(f"chaotic run {combo}: lab vs nn7.train {diff:.3g}; nn7.train vs nn7.batched {chaotic['max_param_diff']:.3g}")

@@ -1,4 +1,4 @@
-"""The lab's number formatting (docs/assets/lab/npformat.js) against Python and NumPy.
+"""The lab's number formatting (docs/assets/lab/numpy/printing.js) against Python and NumPy.
 
 The lab's JavaScript mirror of the training code must print log lines identical to
 ``python -m nn7 train``; its formatters run here in headless Chromium on many seeded cases
@@ -18,7 +18,7 @@ import pytest
 
 from nn7_dev.browser import JsModules
 
-MODULE = Path(__file__).resolve().parents[1] / "docs" / "assets" / "lab" / "npformat.js"
+MODULE = Path(__file__).resolve().parents[1] / "docs" / "assets" / "lab" / "numpy" / "printing.js"
 NAN, INF = float("nan"), float("inf")
 
 # Per-case JavaScript expressions of `m` (the module) and `c` (one case), run in bulk by `run`.
@@ -61,7 +61,7 @@ def array_line(a, precision=8):
 @pytest.fixture(scope="module")
 def npformat(browser, tmp_path_factory):
     folder = tmp_path_factory.mktemp("npformat")
-    shutil.copy(MODULE, folder / "npformat.js")
+    shutil.copy(MODULE, folder / "npformat.js")  # it imports nothing: served alone
     (folder / "favicon.ico").write_bytes(b"")  # no 404 from the page's favicon request in the error list
     js = JsModules(browser, folder)
     try:

@@ -1,9 +1,11 @@
-"""The lab's random.js draws exactly NumPy's numbers, in headless Chromium.
+"""The lab's port of numpy.random (docs/assets/lab/numpy/: seed-sequence.js, pcg64.js,
+generator.js, gathered by random.js) and nn7/rng.js draw exactly NumPy's numbers, in headless
+Chromium.
 
-random.js reimplements the streams nn7 uses (SeedSequence, PCG64, Generator.permutation,
-integers, standard_normal/normal with NumPy's ziggurat). Its ziggurat tables come from
-``nn7_site.lab.ziggurat_module()`` (from the committed tables, src/nn7_site/ziggurat.json), written beside it as the site
-build does. Each check runs its loop inside the page (few round trips), brings the results
+They reimplement the streams nn7 uses (SeedSequence, PCG64, Generator.permutation, integers,
+standard_normal/normal with NumPy's ziggurat). The ziggurat tables come from
+``nn7_site.lab.ziggurat_module()`` (from the committed tables, src/nn7_site/ziggurat.json),
+written into generated/ as the site build does. Each check runs its loop inside the page (few round trips), brings the results
 back as raw bytes and compares them bit for bit with NumPy; a failure names the seed and the
 index that differ. A "bite" test shows the comparison notices a single skipped draw.
 """
@@ -26,7 +28,7 @@ from nn7_site.lab import ZIGGURAT, ziggurat_module
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-RANDOM_JS = ROOT / "docs" / "assets" / "lab" / "random.js"
+LAB_JS = ROOT / "docs" / "assets" / "lab"
 
 SEEDS = range(1000)
 PERMS = (1000, 800, 800, 800)  # data.permutation calls per seed, in order
@@ -58,8 +60,10 @@ const concat = (T, parts) => {
 
 
 def page(js: JsModules, body: str, arg=None):
-    """Run ``body`` (statements using ``m``, the random.js module, and ``arg``) in the page."""
-    script = "async (arg) => { const m = await import('/random.js');" + PRELUDE + body + "}"
+    """Run ``body`` (statements using ``m``: numpy/random.js and nn7/rng.js's ``streams``, and
+    ``arg``) in the page."""
+    script = ("async (arg) => { const m = {...(await import('/numpy/random.js')), ...(await import('/nn7/rng.js'))};"
+              + PRELUDE + body + "}")
     out = js.evaluate(script, arg)
     assert not js.errors, f"errors in the page: {js.errors}"
     return out
@@ -90,12 +94,21 @@ def first_difference(got: np.ndarray, want: np.ndarray, layout) -> str | None:
     raise AssertionError("layout shorter than the arrays")
 
 
+def copy_port(folder: Path, ziggurat_js: str | None = None) -> None:
+    """Into ``folder``: the lab's numpy/ and nn7/rng.js, and generated/ziggurat.js as the build makes it."""
+    shutil.copytree(LAB_JS / "numpy", folder / "numpy")
+    (folder / "nn7").mkdir()
+    shutil.copy(LAB_JS / "nn7" / "rng.js", folder / "nn7" / "rng.js")
+    (folder / "generated").mkdir()
+    text = ziggurat_module(ZIGGURAT.read_bytes()) if ziggurat_js is None else ziggurat_js
+    (folder / "generated" / "ziggurat.js").write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def js(browser, tmp_path_factory):
-    """random.js with the ziggurat.js the build makes beside it, served and imported in a page."""
+    """numpy/ and nn7/rng.js with the ziggurat.js the build makes for them, served and imported in a page."""
     folder = tmp_path_factory.mktemp("lab-random")
-    shutil.copy(RANDOM_JS, folder / "random.js")
-    (folder / "ziggurat.js").write_text(ziggurat_module(ZIGGURAT.read_bytes()), encoding="utf-8")
+    copy_port(folder)
     (folder / "favicon.ico").write_bytes(b"")  # the blank page's favicon request is not an error
     modules = JsModules(browser, folder)
     try:
@@ -394,15 +407,13 @@ def test_bite_log1p_flavour_matters(js, tail_cases):
     if flavour not in OTHER_FLAVOUR:
         pytest.skip(f"NumPy's C library log1p is the {flavour} flavour here")
     folder = js.folder / "other-log1p"
-    folder.mkdir(exist_ok=True)
-    shutil.copy(js.folder / "random.js", folder / "random.js")
-    text = (js.folder / "ziggurat.js").read_text(encoding="utf-8")
+    text = (js.folder / "generated" / "ziggurat.js").read_text(encoding="utf-8")
     line = f"export const LOG1P = {json.dumps(flavour)};"
     assert line in text
-    (folder / "ziggurat.js").write_text(text.replace(line, f"export const LOG1P = {json.dumps(OTHER_FLAVOUR[flavour])};"),
-                                        encoding="utf-8")
+    if not folder.exists():
+        copy_port(folder, text.replace(line, f"export const LOG1P = {json.dumps(OTHER_FLAVOUR[flavour])};"))
     values, _ = numpy_forced(tail_cases)
-    out = js.evaluate("async (arg) => { const m = await import('/other-log1p/random.js');" + PRELUDE + FORCED_JS + "}",
+    out = js.evaluate("async (arg) => { const m = await import('/other-log1p/numpy/random.js');" + PRELUDE + FORCED_JS + "}",
                       [[str(s), str(i)] for s, i in tail_cases])
     got = decode(out["values"], np.float64)
     assert np.count_nonzero(got.view(np.uint64) != values.view(np.uint64)) > 0

@@ -271,10 +271,10 @@ def test_init_messages(text, expected):
     ({"lr": 0}, "--lr must be > 0 (a learning rate), got 0"),
     ({"epochs": -1}, "--epochs must be > 0 (a number of epochs), got -1"),
     ({"batch_size": 0}, "--batch-size must be > 0 (a batch size), got 0"),
-    ({"every": float("nan")}, "--every must be > 0 (a checkpoint interval), got nan"),
+    ({"every": float("nan")}, "--every must be a finite number > 0 (a checkpoint interval), got nan"),
     ({"num_hidden": 0}, "--hidden must be > 0 (a number of hidden units), got 0"),
-    ({"lr": "0.5"}, "--lr must be > 0 (a learning rate), got '0.5'"),
-    ({"batch_size": 2.5}, "--batch-size must be a whole number, got 2.5"),
+    ({"lr": "0.5"}, "--lr must be a number > 0 (a learning rate), got '0.5'"),
+    ({"batch_size": 2.5}, "--batch-size must be a whole number > 0 (a batch size), got 2.5"),
 ])
 def test_settings_messages(kw, expected):
     assert message(Nn7Error, TrainSettings, **kw) == expected
@@ -536,7 +536,7 @@ def test_run_sweep_with_its_fixed_chunk_in_this_process_by_default(monkeypatch):
 
 
 def test_speed_json():
-    sp = experiments.Speed(starts=("W1=normal,W2=normal", "W1=zeros,W2=normal"), seeds=(0, 1, 2))
+    sp = experiments.LearningSpeed(starts=("W1=normal,W2=normal", "W1=zeros,W2=normal"), seeds=(0, 1, 2))
     out = sweep.SpeedResult(sp, np.array([[300.0, 100.0, np.inf], [np.inf, np.inf, np.inf]])).to_json()
     assert out == {"target": 0.85, "seeds": [0, 1, 2], "n_seeds": 3, "settings": sp.settings.as_dict(), "starts": [
         {"init": "W1=normal,B1=zeros,W2=normal,B2=zeros", "median": 300.0, "fastest": 100.0, "slowest": 300.0,
@@ -546,7 +546,7 @@ def test_speed_json():
 
 
 def test_run_speed_finds_the_first_checkpoint_at_the_target():
-    sp = experiments.Speed(starts=("W1=normal,W2=normal", "case1"), seeds=(0, 1), target=0.2, chunk=3,
+    sp = experiments.LearningSpeed(starts=("W1=normal,W2=normal", "case1"), seeds=(0, 1), target=0.2, chunk=3,
                            settings=TrainSettings(epochs=6))
     r = sweep.run_speed(sp)
     assert r.iterations.shape == (2, 2) and r.speed is sp
@@ -560,7 +560,7 @@ def test_run_speed_finds_the_first_checkpoint_at_the_target():
 
 def test_run_speed_reads_the_first_checkpoint_at_or_above_the_target(monkeypatch):
     """run_speed's own arithmetic, on losses made up so that one run reaches the target exactly."""
-    sp = experiments.Speed(starts=("case3", "case1"), seeds=(4, 5), target=0.5, chunk=7,
+    sp = experiments.LearningSpeed(starts=("case3", "case1"), seeds=(4, 5), target=0.5, chunk=7,
                            settings=TrainSettings(epochs=3))
     calls = []
 

@@ -103,7 +103,7 @@ def test_no_surface_shows_accu_for_two_quantities(built_site, generated, browser
             const m = await import(module);
             return m.{format_log}(m.{train}(opts)).join("\\n");
         }}""", ["/" + module, {"init": case.init, "seed": case.seed, "lr": s.lr, "epochs": s.epochs,
-                               "batchSize": s.batch_size, "every": s.epochs}])
+                               "batch": s.batch_size, "every": s.epochs}])
         assert not js.errors, js.errors
     finally:
         js.close()

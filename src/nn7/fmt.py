@@ -1,5 +1,5 @@
 """How nn7 prints numbers: the one array formatter, used by the training log, the traces,
-the errata and the glue values (the browser lab mirrors it in assets/lab/npformat.js)."""
+the errata and the glue values (the browser lab mirrors it in assets/lab/numpy/printing.js)."""
 
 from __future__ import annotations
 

@@ -42,23 +42,26 @@ class InitSpec:
         return tuple(getattr(self, name) for name in PARAM_NAMES)
 
     @classmethod
-    def parse(cls, text: str) -> "InitSpec":
+    def parse(cls, text: str, presets: dict[str, str] | None = None) -> "InitSpec":
         """A preset name or ``NAME=KIND,…``; a bad spec is an error listing the valid names.
 
-        Case does not matter (``Case3``, ``w1=N``) and spaces around ``=`` and ``,`` are allowed."""
+        Case does not matter (``Case3``, ``w1=N``) and spaces around ``=`` and ``,`` are allowed.
+        ``presets``: the names to accept (default PRESETS; nn7.experiments.presets() adds the
+        registry's cases)."""
         import difflib
 
+        presets = PRESETS if presets is None else presets
         original = " ".join(text.split())
         text = text.strip()
-        if text.lower() in PRESETS:
-            text = PRESETS[text.lower()]
-        valid = (f"use a preset ({', '.join(PRESETS)}) or NAME=KIND pairs such as "
+        if text.lower() in presets:
+            text = presets[text.lower()]
+        valid = (f"use a preset ({', '.join(presets)}) or NAME=KIND pairs such as "
                  f"W1=normal,B2=ones with NAME in {'/'.join(PARAM_NAMES)} and KIND in "
                  f"{'/'.join(KINDS)} (or 0/1/n)")
         if not text:
             raise Nn7Error(f"empty initialisation: {valid}")
         if "=" not in text:
-            close = difflib.get_close_matches(text.lower(), list(PRESETS))
+            close = difflib.get_close_matches(text.lower(), list(presets))
             hint = f"did you mean {close[0]}? " if close else ""
             raise Nn7Error(f"unknown initialisation {original!r}: {hint}{valid}")
         kinds: dict[str, str] = {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .batched import train_batched
-from .experiments import SPEED, SWEEP, Speed, Sweep
+from .experiments import LEARNING_SPEED, SWEEP, LearningSpeed, Sweep
 from .inits import InitSpec
 
 CLASSES = ("dead", "symmetric", "broken")
@@ -91,7 +91,7 @@ def run_sweep(sweep: Sweep = SWEEP, workers: int = 1) -> SweepResult:
 
 @dataclass
 class SpeedResult:
-    speed: Speed
+    speed: LearningSpeed
     iterations: np.ndarray  # (starts, seeds): first iteration with validation R² ≥ target; inf if never
 
     def to_json(self) -> dict:
@@ -111,7 +111,7 @@ class SpeedResult:
                 "settings": sp.settings.as_dict(), "starts": out}
 
 
-def run_speed(speed: Speed = SPEED, workers: int = 1) -> SpeedResult:
+def run_speed(speed: LearningSpeed = LEARNING_SPEED, workers: int = 1) -> SpeedResult:
     """Train every start with every seed (a checkpoint every epoch); record when each run's
     validation R² first reaches the target."""
     nets = [(s, seed) for s in speed.starts for seed in speed.seeds]

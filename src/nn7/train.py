@@ -35,11 +35,16 @@ class Checkpoint(NamedTuple):
     val_var: float
 
     def log_line(self, accuracy: str = "r2") -> str:
-        """The book's log line for this checkpoint."""
+        """The book's log line for this checkpoint, its accuracy labelled for what it is:
+        ``R²`` for R², ``accu`` only for the printed book's 1 − loss/var(y) (``book``)."""
         t = accuracy_from_loss(self.train_loss, self.train_var, accuracy)
         v = accuracy_from_loss(self.val_loss, self.val_var, accuracy)
-        return (f"轮数 {self.epoch}, 迭代 {self.iteration}, 训练集: loss {self.train_loss:.6f}, accu {t:.4f}, "
-                f"验证集: loss {self.val_loss:.6f}, accu {v:.4f}")
+        label = ACCURACY_LABELS[accuracy]
+        return (f"轮数 {self.epoch}, 迭代 {self.iteration}, 训练集: loss {self.train_loss:.6f}, {label} {t:.4f}, "
+                f"验证集: loss {self.val_loss:.6f}, {label} {v:.4f}")
+
+
+ACCURACY_LABELS = {"r2": "R²", "book": "accu"}  # the word before each accuracy in a log line
 
 
 def param_lines(params: Params) -> list[str]:

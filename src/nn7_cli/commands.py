@@ -54,8 +54,7 @@ def cmd_train(args) -> int:
     from nn7.rng import streams
     from nn7.train import TrainingInterrupted, TrainSettings, fit, param_lines
 
-    settings = TrainSettings(lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
-                             every=args.every, num_hidden=args.hidden)
+    settings = TrainSettings.of(vars(args))  # the options are named as the table's settings
     data_rng, init_rng = streams(args.seed)  # as train() draws them
     loader = (DataLoader.book(rng=data_rng) if args.data is None
               else DataLoader.from_file(args.data, rng=data_rng))
@@ -115,7 +114,9 @@ def cmd_trace(args) -> int:
             raise Nn7Error(f"--steps {args.steps} does not match the {len(args.sample)} --sample values")
         raw = np.array(args.sample, dtype=float)
     else:
-        steps = 2 if args.steps is None else args.steps
+        from nn7.experiments import TRACE_STEPS
+
+        steps = TRACE_STEPS if args.steps is None else args.steps
         table = book_samples()
         raw = table[data_rng.integers(0, len(table), size=steps)]
     xs, ys = book_scalers()

@@ -63,38 +63,26 @@ class _Help(argparse.RawDescriptionHelpFormatter):
         return text + " (default: %(default)s)"
 
 
-def _number(what: str, *, whole: bool = False, minimum: float = 0, inclusive: bool = False,
-            maximum: float | None = None):
-    """An argparse type: a finite number (``whole``: an integer) > ``minimum`` (>= if
-    ``inclusive``) and at most ``maximum``."""
-    import math
-
-    bound = f"{'>=' if inclusive else '>'} {minimum:g}"
-    kind = "a whole number" if whole else "a number"
-    note = f" ({what})" if what else ""
+def _typed(setting):
+    """An argparse type for a number setting of the table: its rule's check (nn7.settings),
+    the one the lab applies too; the message without the option (the parser adds it as typed)."""
+    from nn7.settings import SettingError
 
     def parse(text: str):
         try:
-            value = int(text) if whole else float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be {kind} {bound}{note}, got {text!r}") from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"must be a finite number {bound}{note}, got {text!r}")
-        if value < minimum or (value == minimum and not inclusive):
-            raise argparse.ArgumentTypeError(f"must be {bound}{note}, got {text.strip()}")
-        if maximum is not None and value > maximum:
-            raise argparse.ArgumentTypeError(f"must be <= {maximum:g}{note}, got {text.strip()}")
-        return value
+            return setting.parse(text)
+        except SettingError as err:
+            raise argparse.ArgumentTypeError(err.reason) from None
 
-    parse.__name__ = kind
+    parse.__name__ = f"a {setting.rule.kind} number"
     return parse
 
 
 def _init(text: str):
-    from nn7.inits import InitSpec
+    from nn7.experiments import parse_init
 
     try:
-        return InitSpec.parse(text)
+        return parse_init(text)
     except Nn7Error as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -112,14 +100,30 @@ def _sample(text: str) -> tuple[float, float]:
     return x, y
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from nn7.experiments import CHAPTER_SEED, TRACES
-    from nn7.inits import PRESETS
-    from nn7.train import TrainSettings
+def _add_setting(parser: argparse.ArgumentParser, s, presets: str) -> None:
+    """The option of one row of nn7.experiments.SETTINGS."""
+    kw: dict = {"dest": s.name, "help": s.help.replace("{presets}", presets)}
+    if s.kind in ("number", "whole"):
+        kw |= {"type": _typed(s), "default": s.default}
+    elif s.kind == "init":
+        kw |= {"type": _init, "default": s.default}
+    elif s.kind == "file":
+        kw |= {"type": Path, "metavar": s.metavar, "default": s.default}
+    elif s.kind == "choice":
+        kw |= {"type": str.lower, "choices": s.choices, "default": s.default}
+    elif s.kind == "flag":
+        kw |= {"action": "store_true"}
+    elif s.kind == "samples":
+        kw |= {"type": _sample, "action": "append", "default": [], "metavar": s.metavar}
+    else:
+        raise ValueError(f"setting {s.group}.{s.name}: no command-line form for kind {s.kind!r}")
+    parser.add_argument(*s.cli, **kw)
 
-    book = TrainSettings()  # its defaults are the book's settings
-    trace = TRACES["trace-case2"]  # the text's printed trace
-    presets = ", ".join(PRESETS)
+
+def build_parser() -> argparse.ArgumentParser:
+    from nn7 import experiments
+
+    presets = ", ".join(experiments.presets())
     p = _Parser(prog="nn7", formatter_class=_Help,
                 description="Section 7.7 of the textbook: data, training, traces, figures and the site's values.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -131,41 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help="regular file to write, replaced atomically ('-' or default: standard output)")
 
-    t = command("train", "train the 1-n-1 network and print the book's log as it trains")
-    t.add_argument("--init", type=_init, default="case3",
-                   help=f"a preset ({presets}) or W1=…,B1=…,W2=…,B2=… with zeros/ones/normal (0/1/n); "
-                        "case does not matter")
-    t.add_argument("--lr", type=_number("a learning rate"), default=book.lr, help="learning rate")
-    t.add_argument("--epochs", type=_number("a number of epochs", whole=True), default=book.epochs,
-                   help="passes over the training set")
-    t.add_argument("--batch-size", type=_number("a batch size", whole=True), default=book.batch_size,
-                   help="samples per SGD step (the last batch of an epoch may be shorter)")
-    t.add_argument("--seed", type=_number("", whole=True, inclusive=True), default=CHAPTER_SEED,
-                   help="seed of the data order and the normal draws")
-    t.add_argument("--every", type=_number("a checkpoint interval", whole=True), default=book.every,
-                   help="a checkpoint (log line) every this many epochs, and after the last")
-    t.add_argument("--hidden", type=_number("a number of hidden units", whole=True), default=book.num_hidden,
-                   help="number of hidden units")
-    t.add_argument("--data", type=Path, metavar="FILE",
-                   help="a data file like train7.txt: numbers separated by spaces or commas, '#' comments, "
-                        "the last column the label (default: the book's train7.txt)")
-    t.add_argument("--accuracy", type=str.lower, choices=("r2", "book"), default="r2",
-                   help="r2, or the printed book's 1 − loss/var(y)")
-    t.add_argument("--json", action="store_true", help="print one JSON object at the end instead of the log")
-    t.add_argument("-q", "--quiet", action="store_true", help="no progress bar on a terminal")
-
-    r = command("trace", "single-sample SGD steps with every intermediate, as the text prints them")
-    r.add_argument("--init", type=_init, default=trace.case, help=f"as for train ({presets}, or W1=…,…)")
-    r.add_argument("--lr", type=_number("a learning rate"), default=trace.lr, help="learning rate")
-    r.add_argument("--steps", type=_number("a number of steps", whole=True, maximum=10_000), default=None,
-                   help=f"steps on samples drawn with --seed (default: {len(trace.samples)}, "
-                        "or as many as --sample values)")
-    r.add_argument("--sample", type=_sample, action="append", default=[], metavar="X,Y",
-                   help="a sample in original units (years, price); repeat for more steps "
-                        "(default: samples drawn with --seed)")
-    r.add_argument("--seed", type=_number("", whole=True, inclusive=True), default=CHAPTER_SEED,
-                   help="seed of the drawn samples and the normal draws")
-    r.add_argument("--json", action="store_true", help="print a JSON list, one object per step")
+    # train and trace: every option is a row of the table of settings (nn7.experiments.SETTINGS)
+    for name, text in (("train", "train the 1-n-1 network and print the book's log as it trains"),
+                       ("trace", "single-sample SGD steps with every intermediate, as the text prints them")):
+        c = command(name, text)
+        for s in experiments.settings(name):
+            if s.cli:
+                _add_setting(c, s, presets)
 
     f = command("figures", "write every figure of the chapter under the book's file names")
     f.add_argument("-o", "--output", type=Path, required=True, metavar="DIR",

@@ -21,7 +21,7 @@ __all__ = ["CHROMIUM_ARGS", "JsModules", "StaticServer", "find_chromium"]
 class JsModules:
     """ES modules served from one folder, imported into one page; ``call`` runs an export.
 
-    ``call("random.js", "streams", 3)`` evaluates ``(await import("/random.js")).streams(3)``
+    ``call("nn7/rng.js", "streams", 3)`` evaluates ``(await import("/nn7/rng.js")).streams(3)``
     in the page and returns its JSON-serialisable result (typed arrays become lists)."""
 
     def __init__(self, browser, folder: Path):

@@ -1,6 +1,6 @@
 """NumPy's normal-distribution ziggurat, read off the installed NumPy by probing it.
 
-The lab's JavaScript (``docs/assets/lab/random.js``) reproduces NumPy's random streams bit
+The lab's JavaScript (``docs/assets/lab/numpy/``) reproduces NumPy's random streams bit
 for bit. ``Generator.standard_normal`` uses a 256-layer ziggurat (Marsaglia and Tsang) whose
 constant tables are compiled into NumPy; the textbook recurrence does not give the same
 bits, so this module measures them from NumPy's behaviour. The measured tables are committed
@@ -103,7 +103,7 @@ def _uniform(word: int) -> float:
 # each flavour's result: "glibc-fma" is glibc's fdlibm-derived log1p (polynomial in Estrin-like
 # groups) as built with FMA contraction, which glibc selects at run time on x86-64 CPUs with
 # FMA; "glibc" the same source without FMA; "fdlibm" the classic Horner evaluation (Node's
-# Math.log1p). The values come from random.js's implementations, which were checked against
+# Math.log1p). The values come from numpy/log1p.js's implementations, which were checked against
 # both glibc 2.36 builds on 2.4 million inputs.
 _LOG1P_PROBES = [  # (x, glibc-fma, glibc, fdlibm) as shortest round-trip decimals
     ("-0.35344518533525615", "-0.4360972975666746", "-0.43609729756667465", "-0.43609729756667465"),

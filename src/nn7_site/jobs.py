@@ -177,16 +177,16 @@ def _sweep_job(ctx: Context) -> Outputs:
 def _speed_job(ctx: Context) -> Outputs:
     from nn7.sweep import run_speed
 
-    return Outputs({}, run_speed(experiments.SPEED).to_json())
+    return Outputs({}, run_speed(experiments.LEARNING_SPEED).to_json())
 
 
-def _limit_job(ctx: Context) -> Outputs:
+def _chaotic_job(ctx: Context) -> Outputs:
     import numpy as np
 
     from nn7.batched import train_batched
     from nn7.train import train
 
-    lim = experiments.LIMIT
+    lim = experiments.CHAOTIC_RUN
     single = train(lim.init, lim.settings, seed=lim.seed)
     batched = train_batched([(lim.init, lim.seed)], lim.settings).params(0)
     diff = max(float(np.max(np.abs(a - b))) for a, b in zip(single.params.arrays(), batched.arrays()))
@@ -271,8 +271,8 @@ def jobs() -> list[Job]:
             for name, t in experiments.TRACES.items()]
     out += [Job(f"study:{name}", repr(s), _study_job(name), glue(name)) for name, s in experiments.STUDIES.items()]
     out += [Job("sweep", repr(experiments.SWEEP), _sweep_job, "sweep"),
-            Job("speed", repr(experiments.SPEED), _speed_job, "speed"),
-            Job("limit", repr(experiments.LIMIT), _limit_job, "limit"),
+            Job("speed", repr(experiments.LEARNING_SPEED), _speed_job, "speed"),
+            Job("chaotic", repr(experiments.CHAOTIC_RUN), _chaotic_job, "chaotic"),
             Job("notebook", NOTEBOOK, _notebook_job),
             Job("lab", "lab", _lab_job),
             Job("archive", CODE_ARCHIVE, _archive_job, "archive")]
