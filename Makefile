@@ -1,5 +1,5 @@
 # Every target sets up what it needs (idempotently): the virtual environment in .venv,
-# and a CJK font for the figures.
+# a CJK font for the figures, and (tests, benchmark) the Node packages in tools/node.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +9,11 @@ export NO_MKDOCS_2_WARNING := 1
 
 PORT ?= 8000
 
-.PHONY: venv fonts serve site pdf test bench clean
+# Node packages of the tests and the benchmark (Lighthouse), exactly as locked
+NODE_DIR := tools/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed-$(shell cat $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | sha256sum | cut -c1-16)
+
+.PHONY: venv fonts node serve site pdf test bench clean
 
 venv: $(STAMP)
 
@@ -25,6 +29,15 @@ $(STAMP):
 fonts:
 	@bash tools/ensure-cjk-font.sh
 
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q nodejs npm >/dev/null; } || \
+	  { echo "make: Node.js and npm are needed for the Lighthouse checks: apt-get install nodejs npm" >&2; exit 1; }
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@rm -f $(NODE_DIR)/node_modules/.installed-*
+	@touch $@
+
 serve: venv fonts
 	@$(BIN)/python tools/port_free.py $(PORT)
 	$(BIN)/mkdocs serve -a 127.0.0.1:$(PORT) --livereload
@@ -39,10 +52,10 @@ pdf: venv fonts
 	@test -f site/print_page/index.html || $(BIN)/mkdocs build --strict -d site
 	$(BIN)/python tools/pdf.py site
 
-test: venv fonts
+test: venv fonts node
 	$(BIN)/python -m pytest
 
-bench: venv fonts
+bench: venv fonts node
 	$(BIN)/python -m bench.run
 
 clean:
