@@ -1,23 +1,28 @@
 // Lighthouse on several pages with one Chrome: the tests and `make bench` call it (through
 // nn7_dev.lighthouse), never the site build or a reader.
 //
-//   node lighthouse-pages.mjs --chrome PATH [--categories accessibility,seo] [--throttling simulate|provided] URL…
+//   node lighthouse-pages.mjs --chrome PATH [--categories accessibility,seo] [--throttling simulate|provided]
+//                             [--reports DIR] URL…
 //
 // Mobile profile (Lighthouse's default: a 412 px phone, simulated slow 4G and a 4x slower CPU).
 // Prints one JSON object: {lighthouse: version, pages: [{url, categories: {id: score 0-100},
 // metrics: {fcp_ms, lcp_ms, cls, tbt_ms, si_ms, weight_bytes}, failed: [{category, id, title,
 // score, items}]}]}; `failed` lists every scored audit below 100 with a few of its items.
+import {writeFileSync} from "node:fs";
+import {join} from "node:path";
+
 import lighthouse from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
 
 const args = process.argv.slice(2);
-const opts = {chrome: undefined, categories: undefined, throttling: "simulate"};
+const opts = {chrome: undefined, categories: undefined, throttling: "simulate", reports: undefined};
 const urls = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === "--chrome") opts.chrome = args[++i];
   else if (a === "--categories") opts.categories = args[++i].split(",").filter(Boolean);
   else if (a === "--throttling") opts.throttling = args[++i];
+  else if (a === "--reports") opts.reports = args[++i];
   else if (a.startsWith("--")) { console.error(`lighthouse-pages: unknown option ${a}`); process.exit(2); }
   else urls.push(a);
 }
@@ -48,6 +53,7 @@ try {
                    throttlingMethod: opts.throttling, disableFullPageScreenshot: true};
     const result = await lighthouse(url, flags);
     const lhr = result.lhr;
+    if (opts.reports) writeFileSync(join(opts.reports, `page-${out.pages.length + 1}.json`), JSON.stringify(lhr));
     out.lighthouse = lhr.lighthouseVersion;
     const page = {url, final_url: lhr.finalDisplayedUrl, categories: {}, metrics: {}, failed: [],
                   runtime_error: lhr.runtimeError ? lhr.runtimeError.message : null,
