@@ -9,7 +9,8 @@ headings. The CJK text is set in WenQuanYi Micro Hei (TrueType outlines, print o
 PDF embeds a real font and copied text is the exact characters (Chromium prints the CFF-flavoured
 Noto CJK as Type3 drawings whose text copies as Kangxi radicals). The file is then rewritten with
 pikepdf without dates and with an ID derived from its content, so the same site gives the same
-PDF bytes. One line and exit status 2 on failure.
+PDF bytes. One line and exit status 2 on failure. Then the site's service worker is written
+again (nn7_site.offline), so that the offline copy includes the PDF.
 """
 
 from __future__ import annotations
@@ -205,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pdf: error: printing {site / PRINT_PAGE} failed: {type(err).__name__}: {str(err).splitlines()[0]}",
               file=sys.stderr)
         return 2
+    from nn7_site.offline import write_service_worker
+
+    write_service_worker(site)  # the offline copy (sw.js) lists the site's files: now with the PDF
     print(target)
     return 0
 

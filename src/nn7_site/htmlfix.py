@@ -13,10 +13,17 @@ served HTML rather than by a script:
 * Markdown tables (``<table>`` without a class, the ones Material wraps in its scrolling
   ``.md-typeset__scrollwrap`` by script) are wrapped in ``<div class="nn7-scroll">`` with
   ``tabindex="0"``, ``role="region"`` and a name; docs/assets/extra.css makes that wrapper the
-  scrolling box in place of Material's.
+  scrolling box in place of Material's. A table of three or more columns also gets its column
+  count (``data-nn7-cols``), for its phone layout (each row's first cell above the others).
 
 Text inside ``<script>``, ``<style>``, ``<textarea>`` and comments is left alone; applying the
 function twice changes nothing more.
+
+:func:`faster_first_paint` (each page but the print edition, after it is built): the scripts
+at the end of the page (Material's bundle, the plugins' and the site's) are ``defer``red — they
+run in the same order once the page is parsed, without holding up its first paint — and the
+style sheets that only style printing (:data:`PRINT_ONLY_STYLES`) get ``media="print"``, so a
+phone on a slow network paints the page without waiting for them.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import re
 CODE_CELL_LABEL = "代码"
 TABLE_LABEL = "表格"
 SCROLL_CLASS = "nn7-scroll"
+STACK_FROM_COLUMNS = 3  # tables this wide are laid out row by row on phones
 
 # Segments never touched: raw-text elements and comments.
 _PROTECTED = re.compile(r"<(script|style|textarea)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
@@ -96,11 +104,35 @@ def _wrap_tables(part: str) -> str:
         if _WRAPPER_BEFORE.search(part[max(0, start.start() - 200):start.start()]):
             out.append(table)  # already wrapped
         else:
+            columns = _columns(table)
+            if columns:
+                table = _with_roles(table)
             out.append(f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" '
-                       f'aria-label="{TABLE_LABEL}">{table}</div>')
+                       f'aria-label="{TABLE_LABEL}"{columns}>{table}</div>')
         pos = end
     out.append(part[pos:])
     return "".join(out)
+
+
+def _columns(table: str) -> str:
+    """For a table of 3 or more columns, its number of columns (``data-nn7-cols``) and the
+    grid of its value columns (``--nn7-grid``): on phones docs/assets/extra.css puts each row's
+    first cell on a line of its own and the others in that grid below it."""
+    first_row = re.search(r"<tr\b.*?</tr>", table, re.S | re.I)
+    n = len(re.findall(r"<t[hd]\b", first_row.group(0), re.I)) if first_row else 0
+    if n < STACK_FROM_COLUMNS:
+        return ""
+    return f' data-nn7-cols="{n}" style="--nn7-grid: repeat({n - 1}, minmax(0, 1fr))"'
+
+
+_ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader", "td": "cell"}
+
+
+def _with_roles(table: str) -> str:
+    """The table's ARIA roles written out: its phone layout (display: grid) must not cost it
+    its table semantics in browsers that derive them from the layout."""
+    return re.sub(r"<(table|thead|tbody|tr|th|td)\b(?![^>]*\brole=)", lambda m: f'<{m.group(1)} role="{_ROLES[m.group(1).lower()]}"',
+                  table, flags=re.I)
 
 
 def _table_end(part: str, start: int) -> int | None:
@@ -111,3 +143,26 @@ def _table_end(part: str, start: int) -> int | None:
         if depth == 0:
             return tag.end()
     return None
+
+
+# ---------------------------------------------------------------- loading
+
+# Style sheets with nothing for the screen of an ordinary page: the site's print styles
+# (docs/assets/print.css, all @page and @media print) and mkdocs-print-site-plugin's (their
+# screen rules style only its print page, print_page/, which is left as it is).
+PRINT_ONLY_STYLES = ("assets/print.css", "css/print-site.css", "css/print-site-material.css")
+_STYLE_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+_SCRIPT_SRC = re.compile(r"<script src=\"([^\"]+)\"></script>")
+
+
+def faster_first_paint(page: str) -> str:
+    """``page`` with its classic external scripts deferred and its print-only style sheets
+    marked ``media="print"`` (see the module doc); idempotent."""
+    def style(m: re.Match) -> str:
+        href = m.group(1)
+        if any(href == name or href.endswith("/" + name) for name in PRINT_ONLY_STYLES):
+            return f'<link rel="stylesheet" href="{href}" media="print">'
+        return m.group(0)
+
+    page = _STYLE_LINK.sub(style, page)
+    return _SCRIPT_SRC.sub(lambda m: f'<script src="{m.group(1)}" defer></script>', page)
