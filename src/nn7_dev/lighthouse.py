@@ -42,13 +42,19 @@ def version() -> str:
     return json.loads(PACKAGE.read_text(encoding="utf-8"))["version"]
 
 
-def run(urls: list[str], categories=ALL, throttling: str = "simulate", timeout: float = 900) -> list[dict]:
-    """Lighthouse (mobile profile) on each of ``urls`` in turn; one dict per URL (see the module doc)."""
+def run(urls: list[str], categories=ALL, throttling: str = "simulate", waits: bool = True,
+        reports: Path | None = None, blocked: tuple[str, ...] = (), timeout: float = 900) -> list[dict]:
+    """Lighthouse (mobile profile) on each of ``urls`` in turn; one dict per URL (see the module
+    doc). ``waits=False``: no pauses for a quiet network and CPU after each load (for the
+    categories that measure no time); ``reports``: a folder for the full reports; ``blocked``:
+    URL patterns refused (e.g. the service worker, whose first visit downloads the whole site)."""
     problem = missing()
     if problem:
         raise LighthouseMissing(problem)
     cmd = ["node", str(SCRIPT), "--chrome", find_chromium(), "--categories", ",".join(categories),
-           "--throttling", throttling, *urls]
+           "--throttling", throttling, *([] if waits else ["--no-waits"]),
+           *(["--reports", str(reports)] if reports else []),
+           *[arg for pattern in blocked for arg in ("--block", pattern)], *urls]
     proc = subprocess.run(cmd, cwd=NODE_DIR, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(f"lighthouse failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")

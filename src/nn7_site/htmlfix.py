@@ -125,13 +125,14 @@ def _columns(table: str) -> str:
     return f' data-nn7-cols="{n}" style="--nn7-grid: repeat({n - 1}, minmax(0, 1fr))"'
 
 
-_ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader", "td": "cell"}
+_ROLES = {"thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader", "td": "cell"}
 
 
 def _with_roles(table: str) -> str:
-    """The table's ARIA roles written out: its phone layout (display: grid) must not cost it
-    its table semantics in browsers that derive them from the layout."""
-    return re.sub(r"<(table|thead|tbody|tr|th|td)\b(?![^>]*\brole=)", lambda m: f'<{m.group(1)} role="{_ROLES[m.group(1).lower()]}"',
+    """The rows' and cells' ARIA roles written out: their phone layout (display: grid) must not
+    cost them their table semantics in browsers that derive them from the layout (the
+    ``<table>`` is already an inline-block in Material's styles)."""
+    return re.sub(r"<(thead|tbody|tr|th|td)\b(?![^>]*\brole=)", lambda m: f'<{m.group(1)} role="{_ROLES[m.group(1).lower()]}"',
                   table, flags=re.I)
 
 

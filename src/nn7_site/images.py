@@ -90,6 +90,7 @@ def figure_files(folder: str, png_name: str, render: Callable[[str, float], byte
 
 ZOOM_CLASS = "nn7-zoom"
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
+_NOSCRIPT = re.compile(r"(<noscript\b.*?</noscript\s*>)", re.I | re.S)
 _ATTR = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
 
 
@@ -172,7 +173,10 @@ def pictures(page_html: str, page_url: str, figures: Figures) -> str:
                 "data-nn7-width": str(round(natural_w * CSS_DPI / DPI))}
         return f'<a {_render_attrs(zoom)}>{"".join(out)}</a>'
 
-    return _IMG.sub(replace, page_html)
+    # <noscript> content is shown only without JavaScript: then the palette is the light one
+    # (Material's toggle is a script) and nothing opens enlarged, so its images stay as they are
+    parts = _NOSCRIPT.split(page_html)
+    return "".join(part if part.lower().startswith("<noscript") else _IMG.sub(replace, part) for part in parts)
 
 
 # ---------------------------------------------------------------- images inside a page

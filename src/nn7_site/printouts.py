@@ -41,8 +41,10 @@ _NOTEBOOK = re.compile(r'(<div class="[^"]*\bjp-RenderedText\b[^"]*"[^>]*data-mi
 
 
 def cells(line: str) -> list[tuple[str, str]]:
-    """``line`` as (cell, the spaces after it); the spaces before the first cell come first
-    as ("", spaces)."""
+    """``line`` as (cell, the space after it); the spaces before the first cell come first as
+    ("", spaces). A cell keeps the padding that aligns the next column, but for one space: the
+    line may break at that space, and a space at the end of a line takes no room, so two rows
+    whose columns line up break at the same places."""
     out = []
     lead = len(line) - len(line.lstrip(" "))
     if lead:
@@ -50,8 +52,7 @@ def cells(line: str) -> list[tuple[str, str]]:
     rest, pos = line[lead:], 0
     for m in BREAK.finditer(rest):
         body = rest[pos:m.end()]
-        stripped = body.rstrip(" ")
-        out.append((stripped, body[len(stripped):]))
+        out.append((body[:-1], " "))
         pos = m.end()
     if pos < len(rest) or not out:
         body = rest[pos:]

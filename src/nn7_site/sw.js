@@ -8,7 +8,8 @@
 //   from an older version's cache when its hash is unchanged, otherwise downloaded past the
 //   HTTP cache and checked against its hash (a site half-way through a deployment fails the
 //   install, which the browser retries later). Under the development server (`make serve`,
-//   whose pages carry a live-reload script) the worker unregisters itself instead.
+//   whose pages carry a live-reload script) it keeps nothing: it takes over at once (the open
+//   pages then reload, from the server), deletes the copies of earlier builds and unregisters.
 // * fetch: a request for a file of this build is answered from this version's cache only —
 //   never a page of one build with the assets of another; "folder/" is "folder/index.html",
 //   "folder" redirects to "folder/", and a page that is not in this build is its 404.html.
@@ -29,7 +30,7 @@ const PARALLEL = 6;
 const LIVE_RELOAD = /var livereload\s*=/;
 
 self.addEventListener("install", (event) => event.waitUntil(install()));
-self.addEventListener("activate", (event) => event.waitUntil(dropOlderVersions()));
+self.addEventListener("activate", (event) => event.waitUntil(activate()));
 self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "nn7-activate") self.skipWaiting();
@@ -39,8 +40,8 @@ self.addEventListener("fetch", onFetch);
 
 async function install() {
   if (await developmentServer()) {
-    await self.registration.unregister();
-    throw new Error("nn7: the development server; no offline copy");
+    await self.skipWaiting(); // to stand down in activate()
+    return;
   }
   const cache = await caches.open(CACHE);
   const older = await olderCopies();
@@ -98,10 +99,19 @@ async function download(url, sha) {
   return new Response(body, {status: 200, headers: type ? {"Content-Type": type} : {}});
 }
 
-async function dropOlderVersions() {
-  for (const name of await caches.keys()) {
-    if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+async function activate() {
+  if (!(await developmentServer())) {
+    for (const name of await caches.keys()) {
+      if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+    }
+    return;
   }
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PREFIX)) await caches.delete(name);
+  }
+  await self.registration.unregister();
+  // the open pages reload themselves on the change of worker (app.js): from the server now, as
+  // this worker's own cache was never filled
 }
 
 function onFetch(event) {

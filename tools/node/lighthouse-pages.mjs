@@ -2,7 +2,7 @@
 // nn7_dev.lighthouse), never the site build or a reader.
 //
 //   node lighthouse-pages.mjs --chrome PATH [--categories accessibility,seo] [--throttling simulate|provided]
-//                             [--reports DIR] URL…
+//                             [--reports DIR] [--no-waits] [--block PATTERN]… URL…
 //
 // Mobile profile (Lighthouse's default: a 412 px phone, simulated slow 4G and a 4x slower CPU).
 // Prints one JSON object: {lighthouse: version, pages: [{url, categories: {id: score 0-100},
@@ -15,7 +15,7 @@ import lighthouse from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
 
 const args = process.argv.slice(2);
-const opts = {chrome: undefined, categories: undefined, throttling: "simulate", reports: undefined};
+const opts = {chrome: undefined, categories: undefined, throttling: "simulate", reports: undefined, waits: true, blocked: []};
 const urls = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -23,6 +23,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a === "--categories") opts.categories = args[++i].split(",").filter(Boolean);
   else if (a === "--throttling") opts.throttling = args[++i];
   else if (a === "--reports") opts.reports = args[++i];
+  else if (a === "--no-waits") opts.waits = false;
+  else if (a === "--block") opts.blocked.push(args[++i]);
   else if (a.startsWith("--")) { console.error(`lighthouse-pages: unknown option ${a}`); process.exit(2); }
   else urls.push(a);
 }
@@ -50,7 +52,11 @@ const out = {lighthouse: null, pages: []};
 try {
   for (const url of urls) {
     const flags = {port: chrome.port, output: "json", logLevel: "error", onlyCategories: opts.categories,
-                   throttlingMethod: opts.throttling, disableFullPageScreenshot: true};
+                   throttlingMethod: opts.throttling, disableFullPageScreenshot: true, blockedUrlPatterns: opts.blocked};
+    if (!opts.waits) {
+      Object.assign(flags, {pauseAfterFcpMs: 0, pauseAfterLoadMs: 0, networkQuietThresholdMs: 0,
+                            cpuQuietThresholdMs: 0, skipAboutBlank: true});
+    }
     const result = await lighthouse(url, flags);
     const lhr = result.lhr;
     if (opts.reports) writeFileSync(join(opts.reports, `page-${out.pages.length + 1}.json`), JSON.stringify(lhr));

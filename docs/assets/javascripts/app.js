@@ -14,7 +14,8 @@
  * background, the reader is offered a refresh; accepting it activates the new version and
  * reloads the page (every other open page of the site reloads too, so no page of the old build
  * keeps running on the new build's files). The first time the copy is complete, a short note
- * says the site can now be read offline.
+ * says the site can now be read offline. Downloads of a page from the offline copy come from
+ * it too (Chromium would send them to the network).
  *
  * TEXT holds every word a reader sees.
  */
@@ -115,6 +116,41 @@
     });
   }
 
+  // ------------------------------------------------------------------ downloads
+
+  // Chromium sends a download (<a download>) past the service worker, to the network: offline
+  // it fails. When the page comes from the offline copy, a download is fetched from it instead
+  // (the same build as the page) and saved from memory; if that fails, the browser downloads.
+  function setupDownloads() {
+    document.addEventListener("click", (event) => {
+      const link = event.target instanceof Element && event.target.closest("a[download][href]");
+      if (!link || link.dataset.nn7Native || event.defaultPrevented || event.button !== 0
+          || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if (!("serviceWorker" in navigator) || !navigator.serviceWorker.controller) return;
+      const url = new URL(link.href, window.location.href);
+      if (url.origin !== window.location.origin || !url.protocol.startsWith("http")) return;
+      event.preventDefault();
+      const native = () => {
+        link.dataset.nn7Native = "1";
+        link.click();
+        delete link.dataset.nn7Native;
+      };
+      fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.blob();
+      }).then((blob) => {
+        const save = document.createElement("a");
+        save.href = URL.createObjectURL(blob);
+        save.download = link.getAttribute("download") || decodeURIComponent(url.pathname.split("/").pop());
+        save.dataset.nn7Native = "1";
+        document.body.append(save);
+        save.click();
+        save.remove();
+        setTimeout(() => URL.revokeObjectURL(save.href), 60_000);
+      }).catch(native);
+    });
+  }
+
   // ------------------------------------------------------------------ offline
 
   function notice(message, actions) {
@@ -203,5 +239,6 @@
   }
 
   setupFigures();
+  setupDownloads();
   setupOffline();
 })();
