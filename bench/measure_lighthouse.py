@@ -2,6 +2,8 @@
 phone, simulated slow 4G and a 4x slower CPU), the site served with gzip as GitHub Pages serves
 it (nn7_dev.pages). One goal per page: performance >= 95 with LCP <= 2.5 s, CLS <= 0.1 and TBT
 <= 100 ms, and accessibility, best practices and SEO at 100 (all of them part of the goal).
+The print edition's page (print_page/: every page on one, with the book's full-resolution
+figures, printed to the PDF and linked from nowhere) is reported, not held to the goal.
 
 Each page is measured ``trials`` times, the pages interleaved (page 1, 2, …, then again), in one
 Chromium; the median of each number is reported. The service worker's first visit (it downloads
@@ -30,8 +32,12 @@ def goal_name(path: str) -> str:
     return f"lighthouse_{PAGES[path]}"
 
 
+INFORMATIONAL = {"print_page/"}
+
+
 def goals() -> list[Goal]:
-    return [Goal(goal_name(path), ">=", 95, "points", digits=0, limits=LIMITS) for path in PAGES]
+    return [Goal(goal_name(path), ">=", 95, "points", digits=0, limits=LIMITS, informational=path in INFORMATIONAL)
+            for path in PAGES]
 
 
 def _pages_of(site: Path) -> list[str]:
