@@ -415,6 +415,7 @@ def test_not_active_under_make_serve(browser, built_site, tmp_path):
         r.page.goto(server.url + "ch7/7.7/", wait_until="load")
         assert r.page.evaluate("typeof window.livereload") == "function"
         assert registrations(r.page) == 0
+        assert not [q for q in server.requests if q.endswith("/" + offline.SW_NAME)], "the page tried to register"
     finally:
         r.close()
         server.close()

@@ -159,8 +159,9 @@ def test_a_printout_copies_exactly(measured, generated):
         assert any(p["text"].rstrip("\n") == printed.rstrip("\n") for p in printouts), name
 
 
-def test_material_copy_button_copies_the_printout_exactly(browser, site):
-    """Material shows its copy button where there is a mouse (390 px wide here too)."""
+def test_material_copy_button_copies_the_printout_exactly(browser, site, generated):
+    """Material shows its copy button where there is a mouse (390 px wide here too). The 7.7
+    page's first printout is case 1's."""
     context = browser.new_context(viewport=PHONE, locale="zh-CN", service_workers="block")
     try:
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.origin)
@@ -168,10 +169,10 @@ def test_material_copy_button_copies_the_printout_exactly(browser, site):
         page.goto(site.url + "ch7/7.7/", wait_until="load")
         box = page.locator("article div.nn7-printout").first
         box.scroll_into_view_if_needed()
-        text = box.locator("code").text_content()
+        printed = (generated.out / "printouts" / "case1.txt").read_text(encoding="utf-8")
         box.hover()
         box.locator("button[data-md-type=copy]").click()
-        assert page.evaluate("navigator.clipboard.readText()") == text.rstrip("\n")  # Material drops the last newline
+        assert page.evaluate("navigator.clipboard.readText()") == printed.rstrip("\n")  # Material drops the last newline
     finally:
         context.close()
 
