@@ -15,6 +15,7 @@ tests/test_phone.py checks that every element of the page keeps its computed sty
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CLASS_ATTR = re.compile(r'\bclass\s*=\s*"([^"]*)"', re.I)
@@ -142,6 +143,7 @@ def prune_css(css: str, classes: set[str], ids: set[str]) -> str:
     return "\n".join(out)
 
 
+@functools.lru_cache(maxsize=4)  # `mkdocs serve` rebuilds the same notebook page after each prose edit
 def prune_page(page: str) -> str:
     """``page`` with the rules of its ``<style>`` elements that cannot match removed."""
     classes, ids = names(_STYLE.sub("", page))
