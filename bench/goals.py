@@ -31,7 +31,7 @@ class Goal:
     def summary(self, value: float, note: str = "", details: dict | None = None) -> str:
         u = {"x": "x", "s": " s"}.get(self.unit, f" {self.unit}")
         line = f"{self.name}: {value:.{self.digits}f}{u} (goal {self.target:g}{u}"
-        line += "".join(f", {key} {op} {limit:g}" for key, op, limit in self.limits) + ")"
+        line += "".join(f", {key}{op}{limit:g}" for key, op, limit in self.limits) + ")"
         if not self.met(value, details) and not self.informational:
             line += " MISSED" + (f" ({'; '.join(self.missed_limits(details))})" if self.limits and self.missed_limits(details) else "")
         if self.informational:

@@ -15,7 +15,8 @@ run the code on disk. This file only wires the result into the site builder:
 * on_page_content: TeX to MathML (server-side, no script), and boxes that scroll sideways
   made keyboard-focusable (nn7_site.htmlfix);
 * on_post_page: each figure shown in both palettes at screen sizes, tap to enlarge
-  (nn7_site.images), printouts that reflow on phones (nn7_site.printouts), the notebook page
+  (nn7_site.images), printouts that reflow and tables that stack on phones (nn7_site.printouts,
+  nn7_site.htmlfix), the notebook page
   without the style rules nothing on it matches (nn7_site.cssprune) and with its figures in
   files of their own (nn7_site.images), scripts deferred and
   print-only styles out of the way of the first paint (nn7_site.htmlfix); the print edition
@@ -160,7 +161,7 @@ def on_post_page(output, page, config):
         output = _s.cssprune.prune_page(output)
         output = _s.images.extract_data_images(output, page.url, Path(config.site_dir) / page.url, _figures)
     output = _s.printouts.reflowable(_s.images.pictures(output, page.url, _figures))
-    return _s.htmlfix.faster_first_paint(output)
+    return _s.htmlfix.faster_first_paint(_s.htmlfix.stackable_tables(output))
 
 
 _figures = None

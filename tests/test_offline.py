@@ -220,7 +220,8 @@ def test_the_manifest_names_the_app_in_chinese_with_its_icons(built_site):
 
 def test_the_print_edition_is_left_as_it_was(built_site):
     printed = (built_site / "print_page" / "index.html").read_text(encoding="utf-8")
-    assert "nn7-fig" not in printed and "srcset" not in printed and " defer>" not in printed
+    for mark in ("nn7-fig", "srcset", " defer>", "nn7-printout", "data-nn7-cols", 'role="row"', 'media="print"'):
+        assert mark not in printed, f"the print edition has {mark!r}: a change meant for the pages only"
     images = re.findall(r'<img\b[^>]*\bsrc="([^"]+)"', printed)
     assert len(images) >= 8 and all(src.endswith(".png") for src in images), images
 

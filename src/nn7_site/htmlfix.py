@@ -13,8 +13,7 @@ served HTML rather than by a script:
 * Markdown tables (``<table>`` without a class, the ones Material wraps in its scrolling
   ``.md-typeset__scrollwrap`` by script) are wrapped in ``<div class="nn7-scroll">`` with
   ``tabindex="0"``, ``role="region"`` and a name; docs/assets/extra.css makes that wrapper the
-  scrolling box in place of Material's. A table of three or more columns also gets its column
-  count (``data-nn7-cols``), for its phone layout (each row's first cell above the others).
+  scrolling box in place of Material's.
 
 Text inside ``<script>``, ``<style>``, ``<textarea>`` and comments is left alone; applying the
 function twice changes nothing more.
@@ -104,11 +103,8 @@ def _wrap_tables(part: str) -> str:
         if _WRAPPER_BEFORE.search(part[max(0, start.start() - 200):start.start()]):
             out.append(table)  # already wrapped
         else:
-            columns = _columns(table)
-            if columns:
-                table = _with_roles(table)
             out.append(f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" '
-                       f'aria-label="{TABLE_LABEL}"{columns}>{table}</div>')
+                       f'aria-label="{TABLE_LABEL}">{table}</div>')
         pos = end
     out.append(part[pos:])
     return "".join(out)
@@ -144,6 +140,36 @@ def _table_end(part: str, start: int) -> int | None:
         if depth == 0:
             return tag.end()
     return None
+
+
+# ---------------------------------------------------------------- tables on phones
+
+_WRAPPER = f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" aria-label="{TABLE_LABEL}">'
+
+
+def stackable_tables(page: str) -> str:
+    """``page`` (each page but the print edition, after it is built) with every table of three
+    or more columns in a wrapper of :func:`focusable_scroll_regions` marked with its column
+    count (``data-nn7-cols``, ``--nn7-grid``) and its rows' and cells' roles: on phones
+    docs/assets/extra.css puts each row's first cell above the others. Idempotent."""
+    out, pos = [], 0
+    while True:
+        start = page.find(_WRAPPER, pos)
+        if start < 0:
+            break
+        table_start = start + len(_WRAPPER)
+        end = _table_end(page, table_start) if _TABLE_OPEN.match(page, table_start) else None
+        if end is None:
+            out.append(page[pos:table_start])
+            pos = table_start
+            continue
+        table = page[table_start:end]
+        columns = _columns(table)
+        out.append(page[pos:start])
+        out.append(_WRAPPER[:-1] + columns + ">" + (_with_roles(table) if columns else table))
+        pos = end
+    out.append(page[pos:])
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- loading

@@ -3,8 +3,8 @@
 A printout line such as ``轮数 999, 迭代 25000, 训练集: loss 0.022338, accu 0.4950, 验证集: …`` is
 about 90 characters: at 390 px it used to show "loss 0.022218, acc" and hide the rest. Here
 each line of a printout (the code blocks marked ``<!-- nn7:printout … -->`` and the notebook's
-text outputs) is wrapped in ``<span class="nn7-l">`` and split into cells ``<span
-class="nn7-c">``: a cell is a field of the line (``训练集: loss 0.022338, accu 0.4950,``, ``W1=[[0.
+text outputs) longer than :data:`SHORT` columns is wrapped in ``<span class="nn7-l">`` and split
+into cells ``<span class="nn7-c">``: a cell is a field of the line (``训练集: loss 0.022338, accu 0.4950,``, ``W1=[[0.
 0.]],``, ``median R2  0.618``), and a line may break only between cells. docs/assets/extra.css
 turns this on for narrow screens only: a line that does not fit continues on the next line,
 indented (under its first cell, plus two), and because every line of a block breaks after
@@ -73,12 +73,21 @@ def _line(text_line: str) -> str:
     return f'<span class="{LINE_CLASS}"{style}>{"".join(parts)}</span>'
 
 
+SHORT = 32  # columns (a Chinese character is two): a line this short fits a 320 px phone as it is
+
+
+def columns(line: str) -> int:
+    return sum(2 if "\u3000" <= ch <= "\uffef" else 1 for ch in line)
+
+
 def mark_text(escaped: str) -> str:
-    """The escaped text of a printout with its lines and cells marked (the text unchanged)."""
+    """The escaped text of a printout with its long lines and their cells marked (the text
+    unchanged); a short line stays as it is (less for the browser to lay out)."""
     if "<" in escaped:  # already marked up (or highlighted): leave it
         return escaped
     text = html.unescape(escaped)
-    return "\n".join(_line(line) if line.strip() else line for line in text.split("\n"))
+    return "\n".join(_line(line) if columns(line) > SHORT else html.escape(line, quote=False)
+                     for line in text.split("\n"))
 
 
 def reflowable(page: str) -> str:
