@@ -1,6 +1,7 @@
 # Every target sets up what it needs (idempotently): the virtual environment in .venv, the CJK
 # fonts, the browsers (Debian's packages; installed with apt-get when run as root, otherwise
-# one line says what to install) and the Node packages the tests drive Firefox with.
+# one line says what to install) and the Node packages the tests and the
+# benchmark use (puppeteer-core for Firefox's driver, Lighthouse).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -5,23 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def _holds(value: float, op: str, target: float) -> bool:
+    return value >= target if op == ">=" else value <= target
+
+
 @dataclass(frozen=True)
 class Goal:
     name: str  # the summary line's name, e.g. train_speedup_vs_reference
     op: str  # ">=" (a speed-up) or "<=" (a time or a ratio of times)
     target: float
-    unit: str  # "x" (a ratio) or "s" (seconds)
+    unit: str  # "x" (a ratio), "s" (seconds) or another unit's name ("points")
     digits: int = 1
     informational: bool = False  # reported, never "MISSED"
+    # more conditions of the same goal, on the outcome's details: (key, op, limit)
+    limits: tuple[tuple[str, str, float], ...] = ()
 
-    def met(self, value: float) -> bool:
-        return value >= self.target if self.op == ">=" else value <= self.target
+    def missed_limits(self, details: dict | None) -> list[str]:
+        details = details or {}
+        return [f"{key} {details.get(key)} (limit {op} {limit:g})" for key, op, limit in self.limits
+                if details.get(key) is None or not _holds(details[key], op, limit)]
 
-    def summary(self, value: float, note: str = "") -> str:
-        u = "x" if self.unit == "x" else " s"
-        line = f"{self.name}: {value:.{self.digits}f}{u} (goal {self.target:g}{u})"
-        if not self.met(value) and not self.informational:
-            line += " MISSED"
+    def met(self, value: float, details: dict | None = None) -> bool:
+        return _holds(value, self.op, self.target) and not (self.limits and self.missed_limits(details))
+
+    def summary(self, value: float, note: str = "", details: dict | None = None) -> str:
+        u = {"x": "x", "s": " s"}.get(self.unit, f" {self.unit}")
+        line = f"{self.name}: {value:.{self.digits}f}{u} (goal {self.target:g}{u}"
+        line += "".join(f", {key}{op}{limit:g}" for key, op, limit in self.limits) + ")"
+        if not self.met(value, details) and not self.informational:
+            line += " MISSED" + (f" ({'; '.join(self.missed_limits(details))})" if self.limits and self.missed_limits(details) else "")
         if self.informational:
             line += " [informational]"
         return line + (f" [{note}]" if note else "")

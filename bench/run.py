@@ -34,6 +34,7 @@ from . import (
     measure_batched,
     measure_build,
     measure_lab,
+    measure_lighthouse,
     measure_sweep,
     measure_tests,
     measure_train,
@@ -52,9 +53,10 @@ GOALS = [
     (Goal("build_prose_edit_s", "<=", 0.6, "s", digits=2), "build"),
     (Goal("lab_train_speedup_vs_nn7", ">=", 2, "x"), "lab"),
     (Goal("lab_sweep_time_ratio", "<=", 3, "x", digits=2), "lab"),
+    *[(goal, "lighthouse") for goal in measure_lighthouse.goals()],  # one line per page
     (Goal("tests_s", "<=", 240, "s", digits=0, informational=True), "tests"),
 ]
-STEPS = ("train", "batched", "sweep", "build", "lab", "tests")
+STEPS = ("train", "batched", "sweep", "build", "lab", "lighthouse", "tests")
 
 
 def run_step(name: str, fn, *args, errors: dict) -> object:
@@ -79,8 +81,9 @@ def main(argv=None) -> int:
     only = set(filter(None, args.only.split(",")))
     if only - set(STEPS):
         ap.error(f"--only: unknown step(s) {', '.join(sorted(only - set(STEPS)))}; choose from {', '.join(STEPS)}")
-    if "lab" in only and "build" not in only:
-        ap.error("--only lab needs build too (the lab is measured on the site the build step makes)")
+    for step in ("lab", "lighthouse"):
+        if step in only and "build" not in only:
+            ap.error(f"--only {step} needs build too (it is measured on the site the build step makes)")
     want = (lambda step: not only or step in only)
     started = time.perf_counter()
     out(f"nn7 bench: {'quick' if args.quick else 'full'} run; {default_workers()} CPUs, Python "
@@ -104,6 +107,8 @@ def main(argv=None) -> int:
                 outcomes |= builds
                 if want("lab"):
                     outcomes |= run_step("lab", measure_lab.measure, site, args.quick, errors=errors) or {}
+                if want("lighthouse"):
+                    outcomes |= run_step("lighthouse", measure_lighthouse.measure, site, args.quick, errors=errors) or {}
         finally:
             if args.keep:
                 out(f"  kept {tmp}")
@@ -128,12 +133,13 @@ def main(argv=None) -> int:
             reason = errors.get(step) or ("skipped (--quick)" if step == "tests" and args.quick else "not measured")
             out(f"{goal.name}: {'ERROR' if step in errors else 'n/a'} ({reason.splitlines()[0]})")
             continue
-        out(goal.summary(o.value, o.note))
+        out(goal.summary(o.value, o.note, o.details))
         problems += o.problems
         details[goal.name] = o.details
         goals.append({"name": goal.name, "value": round(o.value, 4), "unit": goal.unit, "op": goal.op,
-                      "goal": goal.target, "met": goal.met(o.value), "digits": goal.digits,
-                      "informational": goal.informational})
+                      "goal": goal.target, "met": goal.met(o.value, o.details), "digits": goal.digits,
+                      "informational": goal.informational,
+                      **({"limits": [list(lim) for lim in goal.limits]} if goal.limits else {})})
     for p in problems:
         out(f"PROBLEM: {p}")
     for name, err in errors.items():

@@ -16,8 +16,17 @@ run the code on disk. This file only wires the result into the site builder:
 * on_page_markdown: fill each page's template with the values the runs published;
 * on_page_content: TeX to MathML (server-side, no script), and boxes that scroll sideways
   made keyboard-focusable (nn7_site.htmlfix);
+* on_post_page: each figure shown in both palettes at screen sizes, tap to enlarge
+  (nn7_site.images), printouts that reflow and tables that stack on phones (nn7_site.printouts,
+  nn7_site.htmlfix), the notebook page
+  without the style rules nothing on it matches (nn7_site.cssprune) and with its figures in
+  files of their own (nn7_site.images), scripts deferred and
+  print-only styles out of the way of the first paint (nn7_site.htmlfix); the print edition
+  keeps the full-resolution PNGs, the printouts and its scripts and styles as they were;
 * on_post_build: in the print edition (print_page/), links to anchors and to pages it leaves
-  out point where they should.
+  out point where they should; then the web app manifest and its icons, and the service worker
+  that keeps every file of this build for reading offline (nn7_site.offline; tools/pdf.py
+  adds the PDF to it).
 
 Every path and option is in mkdocs.yml; this hook changes none of them.
 """
@@ -56,9 +65,13 @@ def _site(root: Path):
         for name in [n for n in sys.modules if n.split(".")[0] in ("nn7", "nn7_site")]:
             del sys.modules[name]
         _loaded.update(digest=digest, src=src)
+    import nn7_site.cssprune
     import nn7_site.generate
     import nn7_site.htmlfix
+    import nn7_site.images
+    import nn7_site.offline
     import nn7_site.pages
+    import nn7_site.printouts
     import nn7_site.printsite
 
     nn7_site.printsite.install()
@@ -155,6 +168,8 @@ def on_serve(server, config, builder):
 
 @event_priority(100)  # before mkdocs-jupyter turns notebooks into pages
 def on_files(files, config):
+    global _figures
+    _figures = _s.images.Figures(dict(_report.published))
     for site_path, path in _report.published:
         source = files.get_file_from_path(site_path)
         if source is None:
@@ -206,12 +221,28 @@ def on_page_content(html, page, config, files):
     return _s.htmlfix.focusable_scroll_regions(_s.pages.render_math(html))
 
 
+def on_post_page(output, page, config):
+    if page.file.src_uri.endswith(".ipynb"):
+        output = _s.cssprune.prune_page(output)
+        output = _s.images.extract_data_images(output, page.url, Path(config.site_dir) / page.url, _figures)
+    output = _s.printouts.reflowable(_s.images.pictures(output, page.url, _figures))
+    return _s.htmlfix.faster_first_paint(_s.htmlfix.stackable_tables(output))
+
+
+_figures = None
+
+
 @event_priority(-100)  # after print-site wrote the print edition
 def on_post_build(config):
     printed = Path(config.site_dir) / "print_page" / "index.html"
     if printed.is_file():
         urls = {url.strip("/").replace("/", "-") or "index": f"../{url}" for url in _page_urls}
         printed.write_text(_s.pages.fix_print_links(printed.read_text(encoding="utf-8"), urls), encoding="utf-8")
+    palette = config.theme["palette"]
+    primary = (palette[0] if isinstance(palette, list) else palette).get("primary", "indigo")
+    _s.offline.write_app(Path(config.site_dir), config.site_name, config.extra["app_short_name"],
+                         config.site_description, primary)
+    _s.offline.write_service_worker(Path(config.site_dir))
 
 
 _page_urls: list[str] = []

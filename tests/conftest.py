@@ -184,7 +184,8 @@ def block_stats() -> dict[str, list[str]]:
 # end; right after the first, the files that need neither the generated outputs nor the site,
 # so the second worker has work while the first generates them (on a clean clone, ~25 s).
 FILE_ORDER = ("test_serve.py", "test_nn7.py", "test_lab_random.py", "test_lab_format.py", "test_fastpaths.py",
-              "test_plots.py", "test_diagram.py", "test_prose.py", "test_a11y.py", "test_lab_ui.py", "test_engines.py", "test_links.py",
+              "test_plots.py", "test_diagram.py", "test_prose.py", "test_a11y.py", "test_lighthouse.py",
+              "test_lab_ui.py", "test_engines.py", "test_offline.py", "test_phone.py", "test_links.py",
               "test_contributing.py", "test_cache.py", "test_docs.py", "test_claims.py", "test_cli.py",
               "test_pdf.py", "test_site.py")
 

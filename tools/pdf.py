@@ -15,6 +15,9 @@ Links to the site's other pages and files (the lab, the notebook, the downloads)
 published site when the build knew its address (site_url, from NN7_SITE_URL: the print page's
 canonical link); otherwise they are printed as plain text (the cover says that the interactive
 parts are on the website), never at the local server that served the page for printing.
+
+Then the site's service worker is written again (nn7_site.offline), so that the offline copy
+includes the PDF.
 """
 
 from __future__ import annotations
@@ -227,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pdf: error: printing {site / PRINT_PAGE} failed: {type(err).__name__}: {str(err).splitlines()[0]}",
               file=sys.stderr)
         return 2
+    from nn7_site.offline import write_service_worker
+
+    write_service_worker(site)  # the offline copy (sw.js) lists the site's files: now with the PDF
     print(target)
     return 0
 

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .plots import chinese_text, new_figure, save_png
+from .plots import DPI, chinese_text, get_palette, new_figure, save_png
 
 FIG_SIZE = (10.0, 5.0)
 
@@ -25,6 +25,26 @@ NODE_EDGE = "#37474f"
 NODE_FACE = "#f5f7fa"
 HIDDEN_FACE = "#eef3fb"
 LOSS_FACE = "#fbefee"
+
+
+@dataclass(frozen=True)
+class Colours:
+    forward: str
+    backward: str
+    node_edge: str
+    node_face: str
+    hidden_face: str
+    loss_face: str
+    node_text: str
+    legend_edge: str
+
+
+# nn7.plots' palettes: the light one is the book's figure; the dark one, light ink and lighter
+# arrows on the site's dark palette (its background: nn7.plots.DARK_BACKGROUND).
+COLOURS = {
+    "light": Colours(FORWARD, BACKWARD, NODE_EDGE, NODE_FACE, HIDDEN_FACE, LOSS_FACE, "#1b1b1b", "#b0b7bf"),
+    "dark": Colours("#6cb6ff", "#ff7b72", "#a4a9b6", "#2b2e3b", "#23324a", "#3f2a2e", "#e2e4ea", "#6b7080"),
+}
 
 FORMULA_SIZE = 12.5
 NODE_SIZE = 15
@@ -70,6 +90,7 @@ LOSS_NODE = Node(9.05, 2.5, 1.0, 0.62)
 class DiagramParts:
     """The artists of the drawing, kept so that tests can check the layout geometrically."""
 
+    colours: Colours = COLOURS["light"]
     labels: list = field(default_factory=list)  # formula, weight and bias texts; the legend
     arrows: list = field(default_factory=list)  # forward and backward arrows
     nodes: list = field(default_factory=list)  # node patches
@@ -105,7 +126,7 @@ def _draw_arrow(ax, parts: DiagramParts, start, end, backward: bool, small: bool
     arrow = FancyArrowPatch(
         start, end, arrowstyle="-|>", mutation_scale=9 if small else 13,
         shrinkA=0 if small else 3, shrinkB=0 if small else 3,
-        color=BACKWARD if backward else FORWARD, linewidth=1.2 if small else 1.5,
+        color=parts.colours.backward if backward else parts.colours.forward, linewidth=1.2 if small else 1.5,
         linestyle=((0, (2.5, 1.5)) if small else DASHES) if backward else "solid",
         joinstyle="miter", zorder=4 if small else 2)
     ax.add_patch(arrow)
@@ -141,36 +162,38 @@ def _edge_label(ax, parts: DiagramParts, mid, direction, normal, text: str, offs
     angle = math.degrees(math.atan2(direction[1], direction[0]))
     xy = (mid[0] + along * direction[0] + offset * normal[0],
           mid[1] + along * direction[1] + offset * normal[1])
-    return _label(ax, parts, xy, text, FORWARD, size=WEIGHT_SIZE, rotation=angle,
+    return _label(ax, parts, xy, text, parts.colours.forward, size=WEIGHT_SIZE, rotation=angle,
                   rotation_mode="anchor")
 
 
 def _draw_nodes(ax, parts: DiagramParts) -> None:
     from matplotlib.patches import Circle, FancyBboxPatch
 
+    c = parts.colours
+
     def box(node: Node, face: str):
         pad = 0.08
         patch = FancyBboxPatch((node.x - node.width / 2 + pad, node.y - node.height / 2 + pad),
                                node.width - 2 * pad, node.height - 2 * pad,
                                boxstyle=f"round,pad={pad}", facecolor=face,
-                               edgecolor=NODE_EDGE, linewidth=1.4, zorder=3)
+                               edgecolor=c.node_edge, linewidth=1.4, zorder=3)
         ax.add_patch(patch)
         parts.nodes.append(patch)
 
     def circle(node: Node, face: str):
-        patch = Circle((node.x, node.y), node.width / 2, facecolor=face, edgecolor=NODE_EDGE,
+        patch = Circle((node.x, node.y), node.width / 2, facecolor=face, edgecolor=c.node_edge,
                        linewidth=1.4, zorder=3)
         ax.add_patch(patch)
         parts.nodes.append(patch)
 
     def name(x, y, text):
         parts.node_texts.append(ax.text(x, y, text, ha="center", va="center", fontsize=NODE_SIZE,
-                                        color="#1b1b1b", zorder=5))
+                                        color=c.node_text, zorder=5))
 
-    circle(X_NODE, NODE_FACE)
+    circle(X_NODE, c.node_face)
     name(X_NODE.x, X_NODE.y, "$x$")
     for k, node in enumerate(HIDDEN, start=1):
-        box(node, HIDDEN_FACE)
+        box(node, c.hidden_face)
         name(node.x - HIDDEN_TEXT_OFFSET, node.y, f"$z^{{(1)}}_{k}$")
         name(node.x + HIDDEN_TEXT_OFFSET, node.y, f"$a^{{(1)}}_{k}$")
         # tanh inside the node: z → a forward, a → z backward.
@@ -179,14 +202,14 @@ def _draw_nodes(ax, parts: DiagramParts) -> None:
                     backward=False, small=True)
         _draw_arrow(ax, parts, (node.x + half, node.y - LANE), (node.x - half, node.y - LANE),
                     backward=True, small=True)
-    circle(Z2_NODE, NODE_FACE)
+    circle(Z2_NODE, c.node_face)
     name(Z2_NODE.x, Z2_NODE.y, "$z^{(2)}$")
-    box(LOSS_NODE, LOSS_FACE)
+    box(LOSS_NODE, c.loss_face)
     name(LOSS_NODE.x, LOSS_NODE.y, "loss")
 
 
-def draw(fig) -> DiagramParts:
-    """Draw figure 7.5.8 on ``fig`` (10 × 5 inches) and return its artists."""
+def draw(fig, palette: str = "light") -> DiagramParts:
+    """Draw figure 7.5.8 on ``fig`` (10 × 5 inches) in ``palette`` and return its artists."""
     from matplotlib.lines import Line2D
 
     fig.set_layout_engine("none")
@@ -195,7 +218,8 @@ def draw(fig) -> DiagramParts:
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_axis_off()
-    parts = DiagramParts()
+    parts = DiagramParts(colours=COLOURS[get_palette(palette).name])
+    forward, backward = parts.colours.forward, parts.colours.backward
     _draw_nodes(ax, parts)
 
     # x → hidden: forward arrows on the outer side (away from the middle of the figure).
@@ -215,42 +239,42 @@ def draw(fig) -> DiagramParts:
     # Biases, next to the nodes they are added in.
     for node, text, dy in ((h1, r"$+\,b^{(1)}_1$", 0.62), (h2, r"$+\,b^{(1)}_2$", -0.62),
                            (Z2_NODE, r"$+\,b^{(2)}$", 0.66)):
-        _label(ax, parts, (node.x, node.y + dy), text, FORWARD, size=WEIGHT_SIZE)
+        _label(ax, parts, (node.x, node.y + dy), text, forward, size=WEIGHT_SIZE)
 
     # Forward formulas (blue).
-    _label(ax, parts, (1.55, 4.62), r"(7.4.1)  $Z^{(1)} = X \cdot W^{(1)} + B^{(1)}$", FORWARD)
-    _label(ax, parts, (3.4, 2.86), r"(7.4.2)  $A^{(1)} = \tanh(Z^{(1)})$", FORWARD)
-    _label(ax, parts, (5.6, 4.62), r"(7.4.3)  $Z^{(2)} = A^{(1)} \cdot W^{(2)} + B^{(2)}$", FORWARD)
+    _label(ax, parts, (1.55, 4.62), r"(7.4.1)  $Z^{(1)} = X \cdot W^{(1)} + B^{(1)}$", forward)
+    _label(ax, parts, (3.4, 2.86), r"(7.4.2)  $A^{(1)} = \tanh(Z^{(1)})$", forward)
+    _label(ax, parts, (5.6, 4.62), r"(7.4.3)  $Z^{(2)} = A^{(1)} \cdot W^{(2)} + B^{(2)}$", forward)
     _label(ax, parts, (7.7, 3.16),
            "(7.4.4)\n" r"$\mathrm{loss} = \frac{1}{2}\,\mathrm{mean}((Z^{(2)} - Y)^2)$",
-           FORWARD, linespacing=1.5)
+           forward, linespacing=1.5)
 
     # Backward formulas (red).
-    _label(ax, parts, (7.65, 2.05), r"(7.4.5)  $dZ^{(2)} = Z^{(2)} - Y$", BACKWARD)
+    _label(ax, parts, (7.65, 2.05), r"(7.4.5)  $dZ^{(2)} = Z^{(2)} - Y$", backward)
     _label(ax, parts, (6.85, 1.0),
            r"(7.4.6)  $dW^{(2)} = {A^{(1)}}^{T} \cdot dZ^{(2)} / m$" "\n"
            r"(7.4.7)  $dB^{(2)} = \mathrm{mean}(dZ^{(2)})$",
-           BACKWARD, ha="left", linespacing=1.6)
-    _label(ax, parts, (5.15, 0.4), r"(7.4.8)  $dA^{(1)} = dZ^{(2)} \cdot {W^{(2)}}^{T}$", BACKWARD)
-    _label(ax, parts, (3.4, 2.14), r"(7.4.9)  $dZ^{(1)} = dA^{(1)} \odot (1 - (A^{(1)})^2)$", BACKWARD)
+           backward, ha="left", linespacing=1.6)
+    _label(ax, parts, (5.15, 0.4), r"(7.4.8)  $dA^{(1)} = dZ^{(2)} \cdot {W^{(2)}}^{T}$", backward)
+    _label(ax, parts, (3.4, 2.14), r"(7.4.9)  $dZ^{(1)} = dA^{(1)} \odot (1 - (A^{(1)})^2)$", backward)
     _label(ax, parts, (0.12, 0.45),
            r"(7.4.10)  $dW^{(1)} = X^{T} \cdot dZ^{(1)} / m$" "\n"
            r"(7.4.11)  $dB^{(1)} = \mathrm{mean}(dZ^{(1)})$",
-           BACKWARD, ha="left", linespacing=1.6)
+           backward, ha="left", linespacing=1.6)
 
-    handles = [Line2D([], [], color=FORWARD, linewidth=1.6, label="前向计算"),
-               Line2D([], [], color=BACKWARD, linewidth=1.6, linestyle=DASHES, label="反向传播")]
+    handles = [Line2D([], [], color=forward, linewidth=1.6, label="前向计算"),
+               Line2D([], [], color=backward, linewidth=1.6, linestyle=DASHES, label="反向传播")]
     legend = ax.legend(handles=handles, loc="upper right", fontsize=LEGEND_SIZE, frameon=True,
-                       handlelength=2.6, borderaxespad=0.3, edgecolor="#b0b7bf")
+                       handlelength=2.6, borderaxespad=0.3, edgecolor=parts.colours.legend_edge)
     parts.labels.append(legend)
     return parts
 
 
-def backprop_diagram(path: str | Path) -> Path:
+def backprop_diagram(path: str | Path, *, palette: str = "light", dpi: float = DPI) -> Path:
     """Figure 7.5.8 as a PNG at ``path``: the forward and back-propagation path of the
     1-2-1 network with formulas (7.4.1)–(7.4.11). Same bytes on every call."""
-    with chinese_text():
+    with chinese_text(palette):
         fig = new_figure(FIG_SIZE)
-        draw(fig)
-        save_png(fig, path)
+        draw(fig, palette)
+        save_png(fig, path, dpi)
     return Path(path)

@@ -4,6 +4,11 @@ Chinese labels need a real CJK font from the system; a glyph missing from the fo
 error, never a box of tofu. The same inputs give the same PNG bytes (no date, no software
 tag in the metadata). Every figure function returns the PNG bytes and, given a path, also
 writes them there.
+
+Every figure is drawn in one of two palettes: ``light`` (matplotlib's defaults on white: the
+book's figures, the files under the book's names, the print edition) and ``dark`` (light ink
+on the background of the site's dark palette); and at any resolution (``dpi``,
+default :data:`DPI`). The site makes its screen-sized variants from these (nn7_site.images).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import io
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,15 +54,57 @@ def find_cjk_font() -> tuple[str, str]:
     raise Nn7Error(INSTALL_HINT)
 
 
-@contextmanager
-def chinese_text():
-    """rcParams for one figure: the CJK font first, an ASCII hyphen for minus signs, and
-    matplotlib's missing-glyph warning turned into an error."""
-    import matplotlib as mpl
+DPI = 150  # the resolution of the figures under the book's names (pixels per inch)
 
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of a figure: rcParams on top of matplotlib's defaults, and the colours the
+    figure functions name themselves."""
+
+    name: str
+    rc: dict = field(default_factory=dict)
+    cycle: tuple[str, ...] = ()  # the lines' colours in turn (matplotlib's when empty)
+    samples: str = "tab:blue"  # the fit figure's training samples
+    curve: str = "tab:red"  # the fit figure's network curve
+
+
+# The light palette is matplotlib's defaults: its figures are the book's, byte for byte as before.
+LIGHT = Palette("light")
+# Light ink on the background of Material's dark palette ("slate": hsl(232, 15%, 14%)); the lines
+# in lighter tints of the same hues. Every colour is >= 4.5:1 on that background.
+DARK_BACKGROUND = "#1e2029"
+DARK_INK = "#e2e4ea"
+DARK = Palette("dark", {
+    "figure.facecolor": DARK_BACKGROUND, "axes.facecolor": DARK_BACKGROUND, "savefig.facecolor": DARK_BACKGROUND,
+    "text.color": DARK_INK, "axes.labelcolor": DARK_INK, "axes.edgecolor": "#a4a9b6",
+    "xtick.color": DARK_INK, "ytick.color": DARK_INK, "grid.color": "#8a90a0",
+    "legend.facecolor": "#2b2e3b", "legend.edgecolor": "#6b7080", "legend.framealpha": 0.9,
+}, cycle=("#6cb6ff", "#ffa657", "#7ee787", "#ff7b72"), samples="#6cb6ff", curve="#ff7b72")
+PALETTES = {p.name: p for p in (LIGHT, DARK)}
+
+
+def get_palette(name: str) -> Palette:
+    try:
+        return PALETTES[name]
+    except KeyError:
+        raise ValueError(f"unknown palette {name!r}; the palettes are {', '.join(PALETTES)}") from None
+
+
+@contextmanager
+def chinese_text(palette_name: str = "light"):
+    """rcParams for one figure: the CJK font first, an ASCII hyphen for minus signs, the
+    palette's colours, and matplotlib's missing-glyph warning turned into an error."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    colours = get_palette(palette_name)
+    rc = dict(colours.rc)
+    if colours.cycle:
+        rc["axes.prop_cycle"] = cycler(color=list(colours.cycle))
     family, _ = find_cjk_font()
     with mpl.rc_context({"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
-                         "axes.unicode_minus": False, "svg.hashsalt": "nn7"}):
+                         "axes.unicode_minus": False, "svg.hashsalt": "nn7", **rc}):
         with warnings.catch_warnings():
             warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
             try:
@@ -71,16 +119,16 @@ def new_figure(size: tuple[float, float]):
     return Figure(figsize=size, dpi=100, layout="constrained")
 
 
-def png_bytes(fig, dpi: int = 150) -> bytes:
+def png_bytes(fig, dpi: float = DPI) -> bytes:
     """The PNG of ``fig``: byte-identical for identical inputs (no date, no software tag)."""
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
     return out.getvalue()
 
 
-def save_png(fig, path: str | Path | None) -> bytes:
+def save_png(fig, path: str | Path | None, dpi: float = DPI) -> bytes:
     """The figure's PNG bytes, also written to ``path`` (atomically, only if changed)."""
-    data = png_bytes(fig)
+    data = png_bytes(fig, dpi)
     if path is not None:
         write_atomic(path, data)
     return data
@@ -117,11 +165,11 @@ def curves_table(result) -> Table:
                   "验证集 R²": h.val_accuracy("r2").tolist()})
 
 
-def training_curves(result, path: str | Path | None = None) -> bytes:
+def training_curves(result, path: str | Path | None = None, *, palette: str = "light", dpi: float = DPI) -> bytes:
     """Loss (log axis) and accuracy R² (linear axis: R² can be ≤ 0) against iterations."""
     t = curves_table(result).columns
     it, tl, vl, tr, vr = t.values()
-    with chinese_text():
+    with chinese_text(palette):
         fig = new_figure((9, 4.5))
         ax_loss, ax_acc = fig.subplots(1, 2)
         every = max(1, len(it) // 20)
@@ -137,7 +185,7 @@ def training_curves(result, path: str | Path | None = None) -> bytes:
         # one scale for every case, up to R² = 1, so a flat curve at 0 (case 1) reads as flat
         lowest = float(min(min(tr), min(vr)))
         ax_acc.set_ylim(min(-0.05, lowest - 0.02), 1.0)
-        return save_png(fig, path)
+        return save_png(fig, path, dpi)
 
 
 FIT_GRID = np.linspace(0, 7, 100)  # x = 0…7 years, 100 points, as in the book
@@ -161,19 +209,20 @@ def fit_table(result) -> Table:
                   "房屋均价（万元/平米）": [*ys.tolist(), *curve.tolist()]})
 
 
-def fit_figure(result, path: str | Path | None = None) -> bytes:
+def fit_figure(result, path: str | Path | None = None, *, palette: str = "light", dpi: float = DPI) -> bytes:
     """The training samples (original units) and the network's curve over x = 0…7."""
     xs, ys, curve = _fit_data(result)
-    with chinese_text():
+    colours = get_palette(palette)
+    with chinese_text(palette):
         fig = new_figure((6.4, 4.8))
         ax = fig.subplots()
-        ax.scatter(xs, ys, s=4, color="tab:blue", alpha=0.6, label=FIT_SAMPLES, linewidths=0)
-        ax.plot(FIT_GRID, curve, color="tab:red", linewidth=2, label=FIT_CURVE)
+        ax.scatter(xs, ys, s=4, color=colours.samples, alpha=0.6, label=FIT_SAMPLES, linewidths=0)
+        ax.plot(FIT_GRID, curve, color=colours.curve, linewidth=2, label=FIT_CURVE)
         ax.set_xlabel("时间（年）")
         ax.set_ylabel("房屋均价（万元/平米）")
         ax.grid(True, alpha=0.4)
         ax.legend()
-        return save_png(fig, path)
+        return save_png(fig, path, dpi)
 
 
 SHORT = {kind: short for short, kind in inits.SHORT.items()}  # zeros -> 0, as the heatmap labels
@@ -195,7 +244,7 @@ HEATMAP_SIZE = (8.0, 6.6)  # inches: at the page's width (about 690 px at 1280) 
 HEATMAP_TEXT = 10  # points
 
 
-def sweep_heatmap(result, path: str | Path | None = None) -> bytes:
+def sweep_heatmap(result, path: str | Path | None = None, *, palette: str = "light", dpi: float = DPI) -> bytes:
     """Median validation R² of every initialisation (rows: W1, B1; columns: W2, B2), with the
     lowest run of each cell underneath."""
     kinds = result.sweep.kinds
@@ -204,7 +253,7 @@ def sweep_heatmap(result, path: str | Path | None = None) -> bytes:
     low = result.val_r2.min(axis=1).reshape(k * k, k * k)
     rows = [f"W1={SHORT[a]}, B1={SHORT[b]}" for a in kinds for b in kinds]
     cols = [f"W2={SHORT[a]}\nB2={SHORT[b]}" for a in kinds for b in kinds]
-    with chinese_text():
+    with chinese_text(palette):
         fig = new_figure(HEATMAP_SIZE)
         ax = fig.subplots()
         image = ax.imshow(med, cmap="viridis", vmin=-0.1, vmax=1.0, aspect="auto")
@@ -219,4 +268,4 @@ def sweep_heatmap(result, path: str | Path | None = None) -> bytes:
         ax.set_ylabel("第一层的初始化（W1、B1）")
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
         bar.set_label(f"验证集 R² 的中位数（{len(result.sweep.seeds)} 个种子）")
-        return save_png(fig, path)
+        return save_png(fig, path, dpi)

@@ -27,7 +27,7 @@ FILES = ("mkdocs.yml", "pyproject.toml")
 def copy_repo(dst: Path, generated: Path | None = None, source: Path = ROOT) -> Path:
     """The sources of the repository at ``source`` (default: this checkout) in ``dst``; with
     ``generated``, its build outputs too (warm)."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pytest_cache")
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pytest_cache", "node_modules")
     for part in PARTS:
         if (source / part).exists():
             shutil.copytree(source / part, dst / part, ignore=ignore)

@@ -17,6 +17,12 @@ served HTML rather than by a script:
 
 Text inside ``<script>``, ``<style>``, ``<textarea>`` and comments is left alone; applying the
 function twice changes nothing more.
+
+:func:`faster_first_paint` (each page but the print edition, after it is built): the scripts
+at the end of the page (Material's bundle, the plugins' and the site's) are ``defer``red — they
+run in the same order once the page is parsed, without holding up its first paint — and the
+style sheets that only style printing (:data:`PRINT_ONLY_STYLES`) get ``media="print"``, so a
+phone on a slow network paints the page without waiting for them.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import re
 CODE_CELL_LABEL = "代码"
 TABLE_LABEL = "表格"
 SCROLL_CLASS = "nn7-scroll"
+STACK_FROM_COLUMNS = 3  # tables this wide are laid out row by row on phones
 
 # Segments never touched: raw-text elements and comments.
 _PROTECTED = re.compile(r"<(script|style|textarea)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
@@ -103,6 +110,28 @@ def _wrap_tables(part: str) -> str:
     return "".join(out)
 
 
+def _columns(table: str) -> str:
+    """For a table of 3 or more columns, its number of columns (``data-nn7-cols``) and the
+    grid of its value columns (``--nn7-grid``): on phones docs/assets/extra.css puts each row's
+    first cell on a line of its own and the others in that grid below it."""
+    first_row = re.search(r"<tr\b.*?</tr>", table, re.S | re.I)
+    n = len(re.findall(r"<t[hd]\b", first_row.group(0), re.I)) if first_row else 0
+    if n < STACK_FROM_COLUMNS:
+        return ""
+    return f' data-nn7-cols="{n}" style="--nn7-grid: repeat({n - 1}, minmax(0, 1fr))"'
+
+
+_ROLES = {"thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader", "td": "cell"}
+
+
+def _with_roles(table: str) -> str:
+    """The rows' and cells' ARIA roles written out: their phone layout (display: grid) must not
+    cost them their table semantics in browsers that derive them from the layout (the
+    ``<table>`` is already an inline-block in Material's styles)."""
+    return re.sub(r"<(thead|tbody|tr|th|td)\b(?![^>]*\brole=)", lambda m: f'<{m.group(1)} role="{_ROLES[m.group(1).lower()]}"',
+                  table, flags=re.I)
+
+
 def _table_end(part: str, start: int) -> int | None:
     """The index just after the ``</table>`` that closes the table opened at ``start``."""
     depth = 0
@@ -111,3 +140,56 @@ def _table_end(part: str, start: int) -> int | None:
         if depth == 0:
             return tag.end()
     return None
+
+
+# ---------------------------------------------------------------- tables on phones
+
+_WRAPPER = f'<div class="{SCROLL_CLASS}" tabindex="0" role="region" aria-label="{TABLE_LABEL}">'
+
+
+def stackable_tables(page: str) -> str:
+    """``page`` (each page but the print edition, after it is built) with every table of three
+    or more columns in a wrapper of :func:`focusable_scroll_regions` marked with its column
+    count (``data-nn7-cols``, ``--nn7-grid``) and its rows' and cells' roles: on phones
+    docs/assets/extra.css puts each row's first cell above the others. Idempotent."""
+    out, pos = [], 0
+    while True:
+        start = page.find(_WRAPPER, pos)
+        if start < 0:
+            break
+        table_start = start + len(_WRAPPER)
+        end = _table_end(page, table_start) if _TABLE_OPEN.match(page, table_start) else None
+        if end is None:
+            out.append(page[pos:table_start])
+            pos = table_start
+            continue
+        table = page[table_start:end]
+        columns = _columns(table)
+        out.append(page[pos:start])
+        out.append(_WRAPPER[:-1] + columns + ">" + (_with_roles(table) if columns else table))
+        pos = end
+    out.append(page[pos:])
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- loading
+
+# Style sheets with nothing for the screen of an ordinary page: the site's print styles
+# (docs/assets/print.css, all @page and @media print) and mkdocs-print-site-plugin's (their
+# screen rules style only its print page, print_page/, which is left as it is).
+PRINT_ONLY_STYLES = ("assets/print.css", "css/print-site.css", "css/print-site-material.css")
+_STYLE_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+_SCRIPT_SRC = re.compile(r"<script src=\"([^\"]+)\"></script>")
+
+
+def faster_first_paint(page: str) -> str:
+    """``page`` with its classic external scripts deferred and its print-only style sheets
+    marked ``media="print"`` (see the module doc); idempotent."""
+    def style(m: re.Match) -> str:
+        href = m.group(1)
+        if any(href == name or href.endswith("/" + name) for name in PRINT_ONLY_STYLES):
+            return f'<link rel="stylesheet" href="{href}" media="print">'
+        return m.group(0)
+
+    page = _STYLE_LINK.sub(style, page)
+    return _SCRIPT_SRC.sub(lambda m: f'<script src="{m.group(1)}" defer></script>', page)

@@ -70,24 +70,31 @@ def _diagram_job(ctx: Context) -> Outputs:
     import tempfile
 
     from nn7.diagram import backprop_diagram
+    from nn7.plots import DPI
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = backprop_diagram(Path(tmp) / experiments.DIAGRAM)
-        return Outputs({f"img/{experiments.DIAGRAM}": Path(path).read_bytes()})
+    from .images import figure_files
+
+    def render(palette: str, dpi: float) -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            return backprop_diagram(Path(tmp) / experiments.DIAGRAM, palette=palette, dpi=dpi).read_bytes()
+
+    return Outputs(figure_files("img", experiments.DIAGRAM, render, DPI))
 
 
 def _case_job(name: str):
     def run(ctx: Context) -> Outputs:
         from nn7 import plots
 
+        from .images import figure_files
+
         case = experiments.case(name)
         result, printed = ctx.call_snippet(case.script, "run", name)
         files = {f"printouts/{name}.txt": printed.encode()}
         if case.figures:
             curves, fit = case.figures
-            files[f"img/{curves}"] = plots.training_curves(result)
+            files |= figure_files("img", curves, lambda p, dpi: plots.training_curves(result, palette=p, dpi=dpi), plots.DPI)
             files[f"data/{Path(curves).stem}.csv"] = plots.curves_table(result).csv()
-            files[f"img/{fit}"] = plots.fit_figure(result)
+            files |= figure_files("img", fit, lambda p, dpi: plots.fit_figure(result, palette=p, dpi=dpi), plots.DPI)
             files[f"data/{Path(fit).stem}.csv"] = plots.fit_table(result).csv()
         h = result.history
         glue = {"name": name, "init": str(case.spec), "seed": case.seed, "settings": case.settings.as_dict(),
@@ -167,10 +174,13 @@ def _study_job(name: str):
 def _sweep_job(ctx: Context) -> Outputs:
     from nn7 import plots
 
+    from .images import figure_files
+
     sw = experiments.SWEEP
     result, printed = ctx.call_snippet(sw.script, "run")
     stem = Path(sw.figure).stem
-    return Outputs({"printouts/sweep.txt": printed.encode(), f"img/{sw.figure}": plots.sweep_heatmap(result),
+    heatmap = figure_files("img", sw.figure, lambda p, dpi: plots.sweep_heatmap(result, palette=p, dpi=dpi), plots.DPI)
+    return Outputs({"printouts/sweep.txt": printed.encode(), **heatmap,
                     f"data/{stem}.csv": plots.sweep_table(result).csv()}, result.to_json())
 
 
