@@ -52,13 +52,9 @@ def listed(rel: str) -> bool:
 
 
 def precache_list(site: Path) -> list[list[str]]:
-    """[site path, SHA-256 hex] of every file the worker keeps, sorted by path."""
-    entries = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
-        rel = path.relative_to(site).as_posix()
-        if listed(rel):
-            entries.append([rel, hashlib.sha256(path.read_bytes()).hexdigest()])
-    return entries
+    """[site path, SHA-256 hex] of every file the worker keeps, sorted by the path's text."""
+    paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    return [[rel, hashlib.sha256((site / rel).read_bytes()).hexdigest()] for rel in paths if listed(rel)]
 
 
 def version(entries: list[list[str]]) -> str:

@@ -33,8 +33,9 @@ BREAK = re.compile(rf"(?:,[ ]+(?=[{_CJK}]|[A-Za-z_]\w*=)|[ ]{{2,}}(?=[A-Za-z{_CJ
 RULE = re.compile(r"^-{8,}$")
 
 # A printout's code block (pymdownx.highlight with the `text` lexer), after its marker comment.
+# A title (which quantity a printout in the book's format shows) comes before the <pre>.
 _MARKED = re.compile(r'(<!-- nn7:printout [^>]*-->\s*(?:<p>\s*)?<div class="language-text highlight)(">'
-                     r'<pre>(?:<span></span>)?<code\b[^>]*>)(.*?)(</code></pre>)', re.S)
+                     r'(?:<span class="filename">[^<]*</span>)?<pre>(?:<span></span>)?<code\b[^>]*>)(.*?)(</code></pre>)', re.S)
 # The notebook's text outputs (mkdocs-jupyter).
 _NOTEBOOK = re.compile(r'(<div class="[^"]*\bjp-RenderedText\b[^"]*"[^>]*data-mime-type="text/plain"[^>]*>\s*<pre)'
                        r'(>)(.*?)(</pre>)', re.S)
