@@ -391,9 +391,11 @@ def test_a_new_build_is_offered_and_never_mixed_with_the_old(browser, built_site
 # Not under `make serve`, not on the print edition
 # --------------------------------------------------------------------------------------------
 
-def served_by_mkdocs(site: Path, target: Path) -> Path:
-    """``site`` with every page as `mkdocs serve` sends it (its live-reload script added)."""
-    from mkdocs.livereload import LiveReloadServer
+def served_by_properdocs(site: Path, target: Path) -> Path:
+    """``site`` with every page as `properdocs serve` sends it (its live-reload script added).
+    ProperDocs' own module, not `mkdocs.livereload`: importing MkDocs itself would make later
+    in-process loads of mkdocs.yml in this worker see two plugin base classes."""
+    from properdocs.livereload import LiveReloadServer
 
     copy = hardlinked_copy(site, target)
     for page in copy.rglob("*.html"):
@@ -409,7 +411,7 @@ def registrations(page) -> int:
 
 
 def test_not_active_under_make_serve(browser, built_site, tmp_path):
-    serving = served_by_mkdocs(built_site, tmp_path / "serve")
+    serving = served_by_properdocs(built_site, tmp_path / "serve")
     server = PagesServer(serving)
     r = Reader(browser, server)
     try:
@@ -424,7 +426,7 @@ def test_not_active_under_make_serve(browser, built_site, tmp_path):
 
 def test_a_worker_of_an_earlier_build_stands_down_under_make_serve(browser, built_site, tmp_path):
     first = hardlinked_copy(built_site, tmp_path / "first")
-    serving = served_by_mkdocs(rebuilt(built_site, tmp_path / "edited"), tmp_path / "serve")
+    serving = served_by_properdocs(rebuilt(built_site, tmp_path / "edited"), tmp_path / "serve")
     server = PagesServer(first)
     r = Reader(browser, server)
     try:

@@ -113,6 +113,16 @@ def test_nothing_runs_mkdocs():
     assert not found, found
 
 
+def test_nothing_imports_mkdocs_itself():
+    """Code imports ProperDocs' modules (`properdocs.*`), never `mkdocs.*`: MkDocs' own classes,
+    once imported into a test worker, make every later in-process load of mkdocs.yml there fail
+    ("SearchPlugin must be a subclass of properdocs.plugins.BasePlugin")."""
+    imports = re.compile(r"^\s*(?:from|import)\s+mkdocs(?:\.|\s|$)", re.M)
+    places = [p for folder in ("tests", "bench", "tools", "src", "hooks") for p in (ROOT / folder).rglob("*.py")]
+    found = [f"{p.relative_to(ROOT)}: {m.group(0).strip()}" for p in places for m in imports.finditer(p.read_text(encoding="utf-8"))]
+    assert not found, found
+
+
 @pytest.mark.site
 def test_the_site_is_built_by_properdocs(built_site):
     generator = re.findall(r'<meta name="generator" content="([^"]+)">', (built_site / "index.html").read_text(encoding="utf-8"))
