@@ -119,7 +119,7 @@ _installed: dict[str, list[str]] = {}  # an installed theme's folder -> its file
 def _listing(loader, root: Path):
     """``loader.list_templates`` (what the site builder publishes the theme's static files
     from), with an installed theme's files listed once per process instead of on every rebuild
-    under `mkdocs serve`, and without the files in its dot-folders, which the builder never
+    under `properdocs serve`, and without the files in its dot-folders, which the builder never
     publishes (it drops every path matching `.*`: Material's 14,000 icons under .icons/).
     The repository's own overrides/ are listed afresh every time."""
     walk = type(loader)(loader.searchpath, followlinks=loader.followlinks)

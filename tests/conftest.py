@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import properdocs.replacement  # noqa: F401 - before anything imports a plugin: `mkdocs.*` is ProperDocs', as under `properdocs`
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]

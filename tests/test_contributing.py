@@ -1,6 +1,6 @@
 """CONTRIBUTING.md is executable: every recipe in it is replayed on a temporary copy of the
 repository — its changes applied (the ```diff blocks under a ``<!-- recipe: NAME -->`` mark)
-while `mkdocs serve` runs there (tests/test_serve.py, which also compares with a clean build) —
+while `properdocs serve` runs there (tests/test_serve.py, which also compares with a clean build) —
 and what it promises is checked (``<!-- expect: PAGE contains TEXT -->``, with ``{name:format}``
 filled from the build's values; ``<!-- expect-file: PATH -->``). Here: the document holds the
 recipes, a recipe touches exactly the files it says (``<!-- touches: … -->``), and each recipe

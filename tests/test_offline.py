@@ -17,7 +17,7 @@ app.js) in Chromium, the built site served as GitHub Pages serves it (nn7_dev.pa
 
 A rebuild here is the site's own post-build step (nn7_site.offline.write_service_worker) run on
 a copy of the built site with its text edited, as a rebuild of an edited page would leave it; a
-second `mkdocs build` would only add time.
+second `properdocs build` would only add time.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Writing files so that a reader never sees half of one, and unchanged files keep their
-modification time (so that `mkdocs serve` and the build cache see no change).
+modification time (so that `properdocs serve` and the build cache see no change).
 
 nn7 writes only regular files. A target that exists and is not one (a directory, a device
 such as /dev/full, a named pipe, a socket, or a symbolic link to one of those) is refused,

@@ -143,7 +143,7 @@ def prune_css(css: str, classes: set[str], ids: set[str]) -> str:
     return "\n".join(out)
 
 
-@functools.lru_cache(maxsize=4)  # `mkdocs serve` rebuilds the same notebook page after each prose edit
+@functools.lru_cache(maxsize=4)  # `properdocs serve` rebuilds the same notebook page after each prose edit
 def prune_page(page: str) -> str:
     """``page`` with the rules of its ``<style>`` elements that cannot match removed."""
     classes, ids = names(_STYLE.sub("", page))

@@ -101,7 +101,7 @@ MATERIAL_PRIMARY = {"indigo": "#4051b5"}  # Material's primary colours (mkdocs.y
 BACKGROUND = "#ffffff"
 
 
-@functools.lru_cache(maxsize=16)  # the same bytes at every rebuild under `mkdocs serve`
+@functools.lru_cache(maxsize=16)  # the same bytes at every rebuild under `properdocs serve`
 def icon(size: int, colour: str) -> bytes:
     """The app's icon: the 1-2-1 network (input, two hidden units, output) in white on
     ``colour``, filling the square (a maskable icon: everything inside the central 80 %)."""

@@ -78,7 +78,7 @@ def render(markdown: str, values: dict, page: str, docs_dir: str | Path) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _compiled(docs_dir: str, markdown: str):
-    """A page's template, compiled once per text (a rebuild under `mkdocs serve` recompiles
+    """A page's template, compiled once per text (a rebuild under `properdocs serve` recompiles
     only the pages that changed)."""
     return environment(docs_dir).from_string(markdown)
 

@@ -3,7 +3,7 @@
 The plugin prefixes the ids of headings, footnote references and list items with the page's
 key, so that ids stay unique on the print page. Its implementation replaces each tag in the
 whole page, one ``str.replace`` per tag: quadratic, about a second per build for the 7.7 page,
-on every rebuild under ``mkdocs serve``. This does the same in one pass whenever that gives the
+on every rebuild under ``properdocs serve``. This does the same in one pass whenever that gives the
 same result — every occurrence of a tag to rewrite is one of the regex's matches, so a global
 replace and a replace at the matches agree, and no rewritten tag is one to rewrite again — and
 otherwise calls the plugin's own function.
