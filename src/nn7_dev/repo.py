@@ -126,6 +126,41 @@ class ProperdocsServe:
 
         return self.wait_for(done, timeout, "the rebuild to finish")
 
+    def rebuilds(self, start: int = 0) -> int:
+        """How many rebuilds began after ``start`` (an offset in the log)."""
+        return self.log(start).count("Detected file changes")
+
+    def wait_settled(self, start: int, timeout: float, quiet: float = 1.0, max_rebuilds: int = 1) -> int:
+        """Wait until no rebuild runs or is pending: the last rebuild has finished and none began
+        for ``quiet`` seconds (a change saved during a rebuild starts the next one as that ends,
+        within milliseconds). The log's offset then. An error if a rebuild fails, or if more
+        than ``max_rebuilds`` rebuilds begin after ``start``: a server that keeps rebuilding
+        with nothing changed (its own reading of the watched files taken for a change) never
+        settles, and burns a core while it runs."""
+        marks = ("Detected file changes", "Building documentation", "Reloading browsers")
+        last = {"size": -1, "since": 0.0}
+
+        def settled():
+            text = self.log()
+            if "An error happened during the rebuild" in self.log(start):
+                raise RuntimeError("properdocs serve: the rebuild failed:\n" + text[-3000:])
+            again = self.rebuilds(start)
+            if again > max_rebuilds:
+                raise RuntimeError(f"properdocs serve keeps rebuilding with nothing changed: {again} rebuilds "
+                                   f"after the last change showed (at most {max_rebuilds} expected):\n"
+                                   + text[-1500:])
+            found = [ln for ln in text.splitlines() if any(m in ln for m in marks)]
+            if not found or "Reloading browsers" not in found[-1]:
+                last["size"] = -1
+                return False
+            now = time.monotonic()
+            if len(text) != last["size"]:
+                last.update(size=len(text), since=now)
+                return False
+            return now - last["since"] >= quiet and self.offset()
+
+        return self.wait_for(settled, timeout, "the server to settle", poll=0.1)
+
     def stop(self) -> list[int]:
         """Ctrl-C (a clean shutdown), then end whatever the server started and left behind;
         the ids of those leftover processes."""
