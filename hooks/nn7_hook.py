@@ -148,9 +148,30 @@ def on_serve(server, config, builder):
     it watched so far are moved to the new observer (the ones in mkdocs.yml's `watch:` are
     added after this event)."""
     try:
+        from watchdog.events import (
+            DirCreatedEvent,
+            DirDeletedEvent,
+            DirMovedEvent,
+            FileClosedEvent,
+            FileCreatedEvent,
+            FileDeletedEvent,
+            FileModifiedEvent,
+            FileMovedEvent,
+        )
         from watchdog.observers import Observer
 
-        fast = Observer()
+        # only a change is a change: inotify also reports every file a rebuild opens and closes
+        # unchanged (FileOpenedEvent, FileClosedNoWriteEvent), which would start the next rebuild,
+        # and so on for ever
+        changes = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+                   DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+
+        class ChangesObserver(Observer):
+            def schedule(self, event_handler, path, *, recursive=False, event_filter=None, **kwargs):
+                return super().schedule(event_handler, path, recursive=recursive,
+                                         event_filter=changes if event_filter is None else event_filter, **kwargs)
+
+        fast = ChangesObserver()
     except Exception:  # no native file events here: keep polling
         return server
     moved = []

@@ -78,3 +78,15 @@ def test_the_notebook_has_one_source_kept_without_outputs():
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     assert [c["id"] for c in nb["cells"]] == [f"cell-{i}" for i in range(len(nb["cells"]))]
+
+
+def test_the_fresh_process_for_another_repository_never_starts_another(tmp_path, monkeypatch):
+    """generate() for a repository whose code this process did not import runs in a fresh
+    process that imports it; should that process still find other code than the repository's
+    (the code changed meanwhile), it stops with a message instead of starting yet another."""
+    for package in ("nn7", "nn7_site"):
+        (tmp_path / "src" / package).mkdir(parents=True)
+    (tmp_path / "src" / "nn7_site" / "worker.py").write_text("", encoding="utf-8")
+    monkeypatch.setenv("NN7_GENERATE_ELSEWHERE", str(tmp_path.resolve()))
+    with pytest.raises(BuildError, match="changed while the build was starting"):
+        generate(tmp_path, log=lambda line: None)

@@ -126,6 +126,8 @@ def generate(root: str | Path = ".", out: str | Path | None = None, log: Callabl
         raise BuildError(f"{root}: not an nn7 repository (no src/nn7_site)")
     if (root / "src") != _HERE or fresh.digest(root / "src" / "nn7", root / "src" / "nn7_site") != _IMPORTED:
         # the jobs and the registry must be the repository's as they are on disk now
+        if os.environ.get(_ELSEWHERE) == str(root):  # this is that fresh process: never start another
+            raise BuildError(f"{root / 'src'}: its code changed while the build was starting; build again")
         return _generate_elsewhere(root, out, log, only, workers)
     env = cache.environment()
     hashes = Hashes(root)
@@ -205,10 +207,13 @@ with open(result, "wb") as f:
 """
 
 
+_ELSEWHERE = "NN7_GENERATE_ELSEWHERE"  # set in that process: the repository it generates for
+
+
 def _generate_elsewhere(root: Path, out: Path, log, only, workers) -> Report:
     """:func:`generate` in a fresh process that imports ``root``'s code as it is on disk (the
     code this process imported is another repository's, or was edited since)."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", _ELSEWHERE: str(root)}
     with tempfile.TemporaryDirectory(prefix="nn7-generate-") as tmp:
         result = Path(tmp) / "result.pickle"
         proc = subprocess.Popen([sys.executable, "-c", _GENERATE, str(root), str(out), ",".join(sorted(only or ())),
