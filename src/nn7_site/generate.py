@@ -124,7 +124,7 @@ def generate(root: str | Path = ".", out: str | Path | None = None, log: Callabl
     out = (root / OUT) if out is None else Path(out).resolve()
     if not (root / "src" / "nn7_site" / "worker.py").is_file():
         raise BuildError(f"{root}: not an nn7 repository (no src/nn7_site)")
-    if (root / "src") != _HERE or fresh.digest(root / "src" / "nn7", root / "src" / "nn7_site") != _IMPORTED:
+    if (root / "src").resolve() != _HERE or fresh.digest(root / "src" / "nn7", root / "src" / "nn7_site") != _IMPORTED:
         # the jobs and the registry must be the repository's as they are on disk now
         if os.environ.get(_ELSEWHERE) == str(root):  # this is that fresh process: never start another
             raise BuildError(f"{root / 'src'}: its code changed while the build was starting; build again")
