@@ -183,12 +183,21 @@ def block_stats() -> dict[str, list[str]]:
 # The order in which a parallel run hands out whole files (pytest-xdist, --dist loadfile,
 # --no-loadscope-reorder): the slowest first, so that no worker is left with a long file at the
 # end; right after the first, the files that need neither the generated outputs nor the site,
-# so the second worker has work while the first generates them (on a clean clone, ~25 s).
+# so the other workers have work while the first generates them (on a clean clone, ~25 s).
+# Files not named here come last, in pytest's order.
 FILE_ORDER = ("test_serve.py", "test_nn7.py", "test_lab_random.py", "test_lab_format.py", "test_fastpaths.py",
-              "test_plots.py", "test_diagram.py", "test_prose.py", "test_a11y.py", "test_lighthouse.py",
-              "test_lab_ui.py", "test_engines.py", "test_offline.py", "test_phone.py", "test_links.py",
-              "test_contributing.py", "test_cache.py", "test_docs.py", "test_claims.py", "test_cli.py",
-              "test_pdf.py", "test_site.py")
+              "test_plots.py", "test_diagram.py", "test_prose.py", "test_lab_pure.py", "test_lighthouse.py",
+              "test_a11y.py", "test_site.py", "test_lab_ui.py", "test_engines.py", "test_offline.py", "test_docs.py",
+              "test_lab_states.py", "test_claims.py", "test_cli.py", "test_links.py", "test_archive.py",
+              "test_lab_engine.py", "test_lab_settings.py", "test_phone.py", "test_cache.py", "test_figures.py",
+              "test_pdf.py")
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than the cores. A good part of the suite waits (on a browser, a
+    served page, a build in another process): a third worker on 2 cores fills that time (the
+    whole suite: bench/README.md, tests_s)."""
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_collection_modifyitems(items):
