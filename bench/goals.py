@@ -22,7 +22,8 @@ class Goal:
 
     def missed_limits(self, details: dict | None) -> list[str]:
         details = details or {}
-        return [f"{key} {details.get(key)} (limit {op} {limit:g})" for key, op, limit in self.limits
+        return [f"{key} {details[key]:g} (limit {op} {limit:g})" if details.get(key) is not None else f"{key} not measured"
+                for key, op, limit in self.limits
                 if details.get(key) is None or not _holds(details[key], op, limit)]
 
     def met(self, value: float, details: dict | None = None) -> bool:

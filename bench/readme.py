@@ -18,8 +18,30 @@ START = "<!-- results: written by make bench (bench/readme.py) from bench/result
 END = "<!-- end of results -->"
 
 
+def _unit(unit: str) -> str:
+    return {"x": "×", "s": " s"}.get(unit, f" {unit}")
+
+
 def _value(value: float, digits: int, unit: str) -> str:
-    return f"{value:.{digits}f}" + ("×" if unit == "x" else " s")
+    return f"{value:.{digits}f}" + _unit(unit)
+
+
+# a goal's limits besides its main number (bench/goals.py), as the table shows them
+_LIMITS = {"lcp_s": ("LCP", " s", 2), "cls": ("CLS", "", 3), "tbt_ms": ("TBT", " ms", 0),
+           "accessibility": ("a11y", "", 0), "best_practices": ("best practices", "", 0), "seo": ("SEO", "", 0)}
+
+
+def _missed(g: dict, details: dict) -> str:
+    """What a goal whose main number is met missed: its limits that do not hold."""
+    from .goals import _holds
+
+    out = []
+    for key, op, limit in g.get("limits", []):
+        value = details.get(key)
+        label, unit, digits = _LIMITS.get(key, (key, "", 2))
+        if value is None or not _holds(value, op, limit):
+            out.append(f"{label} {'?' if value is None else f'{value:.{digits}f}'}{unit}")
+    return ", ".join(out)
 
 
 def table(results: dict) -> str:
@@ -28,7 +50,10 @@ def table(results: dict) -> str:
     for g in results.get("goals", []):
         op = {">=": "≥", "<=": "≤"}.get(g["op"], g["op"])
         met = "informational" if g.get("informational") else ("yes" if g["met"] else "**no**")
-        target = f"{g['goal']:g}" + ("×" if g["unit"] == "x" else " s")
+        missed = _missed(g, results.get("details", {}).get(g["name"]) or {}) if not g["met"] else ""
+        if missed and not g.get("informational"):
+            met += f" ({missed})"
+        target = f"{g['goal']:g}" + _unit(g["unit"])
         lines.append(f"| `{g['name']}` | {_value(g['value'], g.get('digits', 1), g['unit'])} | {op} {target} | {met} |")
     m = results.get("machine", {})
     lines += ["", f"Measured on {results.get('date')}: {m.get('cpus')} CPUs, Python {m.get('python')}, "

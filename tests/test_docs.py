@@ -202,7 +202,7 @@ def test_bench_readme_shows_the_latest_results():
     rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+) \|", readme, re.M))
     assert results["goals"], "bench/results.json has no goals"
     for g in results["goals"]:
-        shown = f"{g['value']:.{g['digits']}f}" + ("×" if g["unit"] == "x" else " s")
+        shown = f"{g['value']:.{g['digits']}f}" + {"x": "×", "s": " s"}.get(g["unit"], f" {g['unit']}")
         assert rows.get(g["name"], "").strip() == shown, \
             f"bench/README.md shows {g['name']} = {rows.get(g['name'])!r}, results.json {shown}: run `python -m bench.readme`"
     assert f"Measured on {results['date']}" in readme
