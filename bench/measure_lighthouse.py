@@ -16,7 +16,7 @@ import statistics
 from pathlib import Path
 
 from nn7_dev import lighthouse
-from nn7_dev.pages import PagesServer
+from nn7_dev.pages import PagesServer, site_pages
 
 from .benchlib import out
 from .goals import Goal, Outcome
@@ -40,14 +40,10 @@ def goals() -> list[Goal]:
             for path in PAGES]
 
 
-def _pages_of(site: Path) -> list[str]:
-    paths = sorted(p.relative_to(site).as_posix()[: -len("index.html")] for p in site.rglob("index.html"))
-    return paths + (["404.html"] if (site / "404.html").is_file() else [])
-
 
 def measure(site: Path, quick: bool) -> dict[str, Outcome]:
     trials = 1 if quick else 3
-    found = _pages_of(site)
+    found = site_pages(site)
     paths = [p for p in PAGES if p in found]
     out(f"== lighthouse_*: Lighthouse {lighthouse.version()} (mobile, simulated slow 4G, 4x CPU), gzip, "
         f"{len(paths)} pages × {trials} trial(s), interleaved")

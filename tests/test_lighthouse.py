@@ -11,15 +11,12 @@ its search dialog's name removed (the cause of the 96 every page scored before) 
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from nn7_dev import lighthouse
-from nn7_dev.pages import PagesServer
+from nn7_dev.pages import PagesServer, hardlinked_copy, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -28,15 +25,6 @@ BITE = re.compile(r'(<div class="md-search"[^>]*?) aria-label="[^"]*"')  # the s
 EXPECTED = 100
 
 
-def site_pages(site: Path) -> list[str]:
-    """Every page of the built site as a URL path ("", "about/", …, "404.html")."""
-    paths = sorted(p.relative_to(site).as_posix()[: -len("index.html")] for p in site.rglob("index.html"))
-    return paths + (["404.html"] if (site / "404.html").is_file() else [])
-
-
-def _hardlinked_copy(site: Path, target: Path) -> Path:
-    shutil.copytree(site, target, copy_function=os.link)
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +32,7 @@ def reports(built_site, tmp_path_factory):
     problem = lighthouse.missing()
     if problem:
         pytest.skip(f"Lighthouse cannot run: {problem}")
-    bitten = _hardlinked_copy(built_site, tmp_path_factory.mktemp("bite") / "site")
+    bitten = hardlinked_copy(built_site, tmp_path_factory.mktemp("bite") / "site")
     page = bitten / BITE_PAGE
     html = page.read_text(encoding="utf-8")
     assert BITE.search(html), f"{BITE_PAGE}: the search dialog's name is not where the bite expects it"

@@ -26,13 +26,12 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from nn7_dev.pages import PagesServer
+from nn7_dev.pages import PagesServer, hardlinked_copy, site_pages
 from nn7_site import offline
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
@@ -57,14 +56,6 @@ INSTALLED = """async (expected) => {
 }"""
 
 
-def site_pages(site: Path) -> list[str]:
-    paths = sorted(p.relative_to(site).as_posix()[: -len("index.html")] for p in site.rglob("index.html"))
-    return paths + (["404.html"] if (site / "404.html").is_file() else [])
-
-
-def hardlinked_copy(site: Path, target: Path) -> Path:
-    shutil.copytree(site, target, copy_function=os.link)
-    return target
 
 
 def rewrite(path: Path, text: str) -> None:

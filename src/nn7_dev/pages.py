@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import shutil
 import threading
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +39,19 @@ TYPES = {
 COMPRESSED = {".html", ".css", ".js", ".mjs", ".json", ".map", ".webmanifest", ".svg", ".xml", ".txt", ".py",
               ".csv", ".ipynb"}
 MAX_AGE = 600  # seconds, as GitHub Pages
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of a built site as its URL path ("", "about/", …, "404.html")."""
+    paths = sorted(p.relative_to(site).as_posix()[: -len("index.html")] for p in site.rglob("index.html"))
+    return paths + (["404.html"] if (site / "404.html").is_file() else [])
+
+
+def hardlinked_copy(site: Path, target: Path) -> Path:
+    """A copy of ``site`` at ``target`` whose files are hard links (cheap; replace a file before
+    editing it, or the original changes too)."""
+    shutil.copytree(site, target, copy_function=os.link)
+    return target
 
 
 class PagesServer:
