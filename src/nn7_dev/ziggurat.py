@@ -304,10 +304,7 @@ def _doubles_explaining(ok, centre: float, estimate: float) -> list[float]:
     return sorted(set(hits))
 
 
-def _measure() -> dict:
-    p = _Prober()
-    notes: list[str] = []
-
+def _layer_widths(p: _Prober) -> list[float]:
     # wi: rabs = 1 (sign +) returns 1 * wi[idx]; a slow path with u = 0 returns the same x
     wi = []
     for idx in range(256):
@@ -315,8 +312,10 @@ def _measure() -> dict:
         if len(obs.words) > 2:
             raise RuntimeError(f"standard_normal: rabs = 1 in layer {idx} was rejected")
         wi.append(obs.value)
-    x = [w * _TWO52 for w in wi]  # layer edges; x[255] is r, x[0] the base strip's width
+    return wi
 
+
+def _fast_path_limits(p: _Prober, x: list[float], notes: list[str]) -> list[int]:
     # ki: the first rabs that leaves the fast path
     def slow(idx: int, rabs: int) -> bool:
         return len(p.normal((rabs << 9) | idx, 0).words) > 1
@@ -330,7 +329,10 @@ def _measure() -> dict:
             notes.append(f"ki[{idx}]: no 52-bit rabs leaves the fast path; any ki >= 2**52 behaves alike, "
                          "2**52 is written")
         ki.append(k)
+    return ki
 
+
+def _layer_heights(p: _Prober, x: list[float], wi: list[float], ki: list[int], notes: list[str]) -> list[float]:
     # fi[idx], idx >= 1
     def accepts(idx: int, rabs: int, k: int) -> bool:
         return len(p.normal((rabs << 9) | idx, k << 11).words) == 2
@@ -391,7 +393,10 @@ def _measure() -> dict:
     for idx, cands in sorted(ambiguous.items()):
         notes.append(f"fi[{idx}]: {len(cands)} doubles ({cands[0]!r} .. {cands[-1]!r}) behave alike on the "
                      f"probes; the one nearest the estimate, {fi[idx]!r}, is written")
+    return fi
 
+
+def _tail(p: _Prober, ki: list[int], wi: list[float], fi: list[float], notes: list[str]) -> tuple[float, float]:
     # r: the tail with u1 = 0 returns r + 0 (rabs >= ki[0], bit 8 of rabs clear: sign +)
     tail_rabs = (_TWO52 - 1) & ~0x100
     assert tail_rabs >= ki[0]
@@ -420,7 +425,18 @@ def _measure() -> dict:
     if len(inv_cands) > 1:
         notes.append(f"inv_r: {len(inv_cands)} doubles behave alike on the tail probes "
                      f"({', '.join(map(repr, inv_cands))}); the one nearest 1/r, {inv_r!r}, is written")
+    return r, inv_r
 
+
+def _measure() -> dict:
+    """The tables, one kind after another (each kind's probes need the ones before)."""
+    p = _Prober()
+    notes: list[str] = []
+    wi = _layer_widths(p)
+    x = [w * _TWO52 for w in wi]  # layer edges; x[255] is r, x[0] the base strip's width
+    ki = _fast_path_limits(p, x, notes)
+    fi = _layer_heights(p, x, wi, ki, notes)
+    r, inv_r = _tail(p, ki, wi, fi, notes)
     t = _Tables(ki, wi, fi, r, inv_r)
     _verify(p, t)
     return {"ki": ki, "wi": wi, "fi": fi, "r": r, "inv_r": inv_r, "log1p": _log1p_flavour(),
