@@ -124,9 +124,9 @@ def icon(size: int, colour: str) -> bytes:
 
 
 def manifest(name: str, short_name: str, description: str, colour: str) -> str:
-    icons = [{"src": f"{APP_DIR}/icon-192.png", "sizes": "192x192", "type": "image/png"},
-             {"src": f"{APP_DIR}/icon-512.png", "sizes": "512x512", "type": "image/png"},
-             {"src": f"{APP_DIR}/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"}]
+    icons = [{"src": f"{APP_DIR}/{file}", "sizes": f"{size}x{size}", "type": "image/png"}
+             for file, size in ICONS.items() if file.startswith("icon-")]
+    icons.append({**icons[-1], "purpose": "maskable"})  # the largest, which fills its square
     data = {"name": name, "short_name": short_name, "description": description, "lang": "zh-CN",
             "start_url": "./", "scope": "./", "display": "standalone", "theme_color": colour,
             "background_color": BACKGROUND, "icons": icons}
