@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -226,9 +225,9 @@ def _snippet_paths(config) -> list[str]:
 def on_page_markdown(markdown, page, config, files):
     from nn7.errors import Nn7Error
 
-    # `site`: what the pages know of where the site lives (the repository only when NN7_REPO_URL
-    # names it: an erratum is reported there, never at a made-up address)
-    site = {"repo_url": os.environ.get("NN7_REPO_URL", "").strip().rstrip("/") or None}
+    # `site`: what the pages know of where the site lives (the repository only when mkdocs.yml's
+    # repo_url, from NN7_REPO_URL, names it: an erratum is reported there, never at a made-up address)
+    site = {"repo_url": (config.repo_url or "").strip().rstrip("/") or None}
     try:
         return _s.pages.render(markdown, {**_report.values, "site": site}, f"docs/{page.file.src_uri}", config.docs_dir)
     except Nn7Error as err:
