@@ -24,9 +24,11 @@ run the code on disk. This file only wires the result into the site builder:
   print-only styles out of the way of the first paint (nn7_site.htmlfix); the print edition
   keeps the full-resolution PNGs, the printouts and its scripts and styles as they were;
 * on_post_build: in the print edition (print_page/), links to anchors and to pages it leaves
-  out point where they should; then the web app manifest and its icons, and the service worker
-  that keeps every file of this build for reading offline (nn7_site.offline; tools/pdf.py
-  adds the PDF to it).
+  out point where they should, and its <body> is marked (nn7_site.pages); Material's palette
+  style sheet without the rule that made each page load restyle the whole page twice
+  (nn7_site.themefix); then the web app manifest and its icons, and the service worker that
+  keeps every file of this build for reading offline
+  (nn7_site.offline; tools/pdf.py adds the PDF to it).
 
 Every path and option is in mkdocs.yml; this hook changes none of them.
 """
@@ -72,6 +74,7 @@ def _site(root: Path):
     import nn7_site.pages
     import nn7_site.printouts
     import nn7_site.printsite
+    import nn7_site.themefix
 
     nn7_site.printsite.install()
     return nn7_site
@@ -257,9 +260,11 @@ def on_post_build(config):
     printed = Path(config.site_dir) / "print_page" / "index.html"
     if printed.is_file():
         urls = {url.strip("/").replace("/", "-") or "index": f"../{url}" for url in _page_urls}
-        printed.write_text(_s.pages.fix_print_links(printed.read_text(encoding="utf-8"), urls), encoding="utf-8")
+        page_html = _s.pages.fix_print_links(printed.read_text(encoding="utf-8"), urls)
+        printed.write_text(_s.pages.mark_print_edition(page_html), encoding="utf-8")
     palette = config.theme["palette"]
     primary = (palette[0] if isinstance(palette, list) else palette).get("primary", "indigo")
+    _s.themefix.quiet_palette_switch(Path(config.site_dir))
     _s.offline.write_app(Path(config.site_dir), config.site_name, config.extra["app_short_name"],
                          config.site_description, primary)
     _s.offline.write_service_worker(Path(config.site_dir))

@@ -300,3 +300,40 @@ def test_appendix_anchor_exists(appendix_page, anchor):
 def test_appendix_math_is_rendered(appendix_page):
     check_math(appendix_page.page, 1, appendix_page.url)
     assert not appendix_page.page_errors, _bullets(appendix_page.page_errors)
+
+
+# --------------------------------------------------------------------------------------------
+# The palette switch: every colour changes at once (nn7_site.themefix, app.js)
+# --------------------------------------------------------------------------------------------
+
+# Right after the switch's click (in the same task as Material's change handler): the text
+# colour of the page's first link in running text, and whether any transition is running.
+SWITCH_AND_LOOK = """() => {
+    const link = document.querySelector('.md-typeset p a');
+    document.querySelector('form[data-md-component=palette] label:not([hidden])').click();
+    return {scheme: document.body.getAttribute('data-md-color-scheme'),
+            running: document.getAnimations().filter(a => a instanceof CSSTransition).length,
+            color: getComputedStyle(link).color};
+}"""
+SETTLED_COLOR = "() => getComputedStyle(document.querySelector('.md-typeset p a')).color"
+
+
+def test_switching_the_palette_changes_every_colour_at_once(browser, base_url):
+    # Material turned transitions off while it switched with a rule that also restyled the whole
+    # page twice on every load; the rule now names a class app.js sets only while the reader
+    # switches. Without it, the links' colour transition (125 ms) would run after a switch.
+    visit = open_page(browser, base_url, PAGE_77, settle=False)
+    try:
+        page = visit.page
+        page.wait_for_function("() => document.querySelector('form[data-md-component=palette] label:not([hidden])')")
+        page.wait_for_timeout(300)  # Material has applied the palette of the page load
+        for expected in ("slate", "default"):
+            seen = page.evaluate(SWITCH_AND_LOOK)
+            page.wait_for_timeout(400)
+            settled = page.evaluate(SETTLED_COLOR)
+            assert seen == {"scheme": expected, "running": 0, "color": settled}, \
+                f"switching to {expected}: {seen}, then {settled}"
+        assert page.evaluate("() => document.documentElement.classList.contains('nn7-palette-switching')") is False
+        assert not visit.page_errors and not visit.own_console_errors()
+    finally:
+        visit.close()

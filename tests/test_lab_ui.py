@@ -326,6 +326,56 @@ def test_no_long_task_while_training_or_sweeping_and_the_sweep_is_nn7s(lab):
     v.check_clean()
 
 
+# From before the page's scripts run: each canvas's draws, counted (prepare() in chart.js clears
+# a canvas once per draw), and the charts still blank when html.lab-ready is set (seen in the
+# same task, by a mutation observer).
+COUNT_DRAWS = """
+window.__draws = new Map();
+const clear = CanvasRenderingContext2D.prototype.clearRect;
+CanvasRenderingContext2D.prototype.clearRect = function (...args) {
+  window.__draws.set(this.canvas.id, (window.__draws.get(this.canvas.id) || 0) + 1);
+  return clear.apply(this, args);
+};
+const blank = () => Array.from(document.querySelectorAll('canvas[id^="lab-chart-"]')).filter((c) => {
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  return !data.some((v, i) => i % 4 === 3 && v !== 0);
+}).map((c) => c.id);
+new MutationObserver((records, observer) => {
+  if (!document.documentElement?.classList.contains('lab-ready')) return;
+  window.__blankAtReady = blank();
+  observer.disconnect();
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['class']});  // <html> is not there yet
+"""
+DRAWS = "() => Object.fromEntries(window.__draws)"
+
+
+def test_a_page_load_draws_each_chart_once_and_is_ready_when_they_are_drawn(lab):
+    # The page loads in short tasks (page/tasks.js): its charts are drawn one per task after the
+    # sections are shown. "Ready" (html.lab-ready, which every browser test waits for) comes after
+    # the last chart; the charts' first report of their size and Material setting the palette
+    # to the values it already has redraw nothing (each was a second full draw of every chart).
+    v = lab(None)
+    v.page.add_init_script(COUNT_DRAWS)
+    v.open("?init=case2&epochs=10")
+    p = v.page
+    blank = p.evaluate("() => window.__blankAtReady")
+    assert blank == [], f"charts still blank when the page said it was ready: {blank}"
+    # Material applies the palette on each load, whether before or after the lab's scripts run:
+    # the same values again
+    p.evaluate("""() => { for (const name of ['data-md-color-scheme', 'data-md-color-primary'])
+        document.body.setAttribute(name, document.body.getAttribute(name)); }""")
+    p.wait_for_timeout(300)  # frames after ready: size reports and palette observers have run
+    draws = p.evaluate(DRAWS)
+    charts = p.eval_on_selector_all('canvas[id^="lab-chart-"]', "cs => cs.map(c => c.id)")
+    assert len(charts) == 6 and draws == {c: 1 for c in charts}, f"draws per chart on a page load: {draws}"
+    # a real change still redraws: the palette, and a narrower window
+    p.click("form[data-md-component=palette] label:not([hidden])")
+    p.wait_for_function(f"() => Object.values(Object.fromEntries(window.__draws)).every(n => n >= 2)")
+    p.set_viewport_size({"width": 700, "height": 900})
+    p.wait_for_function(f"() => Object.values(Object.fromEntries(window.__draws)).every(n => n >= 3)")
+    v.check_clean()
+
+
 def test_narrow_screen_dark_palette_and_axe(lab):
     v = lab("?init=case2&epochs=10", viewport={"width": 390, "height": 844}, color_scheme="dark", is_mobile=True)
     p = v.page
@@ -361,10 +411,8 @@ def test_narrow_screen_dark_palette_and_axe(lab):
     p.click("form[data-md-component=palette] label:not([hidden])")  # Material's palette toggle
     p.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
     p.wait_for_function(f"() => ({swatch})() !== {dark!r}")  # redrawn in the light palette's colours
-    p.mouse.move(200, 600)  # away from the toggle: its tooltip fades out (axe would catch it mid-fade)
+    p.mouse.move(200, 600)  # away from the toggle (no hover colours)
     p.evaluate("() => document.activeElement.blur()")
-    p.wait_for_function("() => !document.querySelector('.md-tooltip--active')")
-    p.wait_for_timeout(400)
     violations["default"] = run_axe(p)
     assert violations == {"slate": [], "default": []}
     v.check_clean()

@@ -156,6 +156,20 @@ def name_empty_headings(page_html: str, anchors: list[str]) -> str:
     return _EMPTY_ID_HEADING.sub(lambda m: f'<h{m.group(1)} id="{next(it, "")}">', page_html)
 
 
+PRINT_EDITION_CLASS = "nn7-print-edition"
+_BODY = re.compile(r"<body\b(?![^>]*\bclass=)", re.I)
+
+
+def mark_print_edition(page_html: str) -> str:
+    """The print edition's ``<body>`` with the class :data:`PRINT_EDITION_CLASS`, which
+    docs/assets/extra.css styles (a selector ``body:has(#print-site-page)`` would do the same, but
+    has every change anywhere on every page checked against it while the page loads)."""
+    out, count = _BODY.subn(f'<body class="{PRINT_EDITION_CLASS}"', page_html, count=1)
+    if count != 1:
+        raise ValueError("the print edition has no <body> without a class attribute to mark")
+    return out
+
+
 _SECTION = re.compile(r'<section class="print-page" id="([^"]+)"')
 _ID = re.compile(r'\bid="([^"]+)"')
 

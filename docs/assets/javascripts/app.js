@@ -17,6 +17,12 @@
  * says the site can now be read offline. Downloads of a page from the offline copy come from
  * it too (Chromium would send them to the network).
  *
+ * Palette switch: while the reader switches between the light and the dark palette, <html> has
+ * the class nn7-palette-switching (from the switch's change event, before Material applies the
+ * palette, until the next task), under which Material's palette style sheet turns transitions
+ * off, so that every colour changes at once. Material marked <body> itself, on every page load
+ * too, which restyled the whole page twice per load (nn7_site.themefix rewrites its rule).
+ *
  * TEXT holds every word a reader sees.
  */
 (() => {
@@ -33,6 +39,7 @@
     ok: "知道了",
   };
   const SLATE = "slate";
+  const SWITCHING = "nn7-palette-switching"; // nn7_site.themefix.SWITCHING_CLASS
   const READY_KEY = "nn7.offline-ready";
 
   // ------------------------------------------------------------------ figures
@@ -114,6 +121,17 @@
       event.preventDefault();
       openZoom(link);
     });
+  }
+
+  // ------------------------------------------------------------------ palette switch
+
+  function setupPaletteSwitch() {
+    document.addEventListener("change", (event) => {
+      if (!(event.target instanceof Element) || !event.target.closest("[data-md-component=palette]")) return;
+      const root = document.documentElement;
+      root.classList.add(SWITCHING); // before Material's own listener (this one captures)
+      setTimeout(() => root.classList.remove(SWITCHING), 0);
+    }, {capture: true});
   }
 
   // ------------------------------------------------------------------ downloads
@@ -239,6 +257,7 @@
   }
 
   setupFigures();
+  setupPaletteSwitch();
   setupDownloads();
   setupOffline();
 })();

@@ -8,10 +8,13 @@ import { createGuide } from "./guide.js";
 import { createSingleStep } from "./single-step.js";
 import { fromQuery, queryOfTexts } from "./state.js";
 import { createSweepSection } from "./sweep-section.js";
+import { nextFrame, nextTask } from "./tasks.js";
 import { createTraining } from "./training.js";
 import { addressNote } from "./words.js";
 
-function main() {
+// Loading is a series of short tasks (tasks.js): the sections are made, shown one per frame
+// (each laid out in a frame of its own), then the run is made and its charts drawn one per task.
+async function main() {
   const notes = document.getElementById("lab-address-notes");
   const urlOf = (texts) => `${location.pathname}?${queryOfTexts(texts)}${location.hash}`;
   const readAddress = () => {
@@ -27,15 +30,20 @@ function main() {
     onNewRun: () => steps?.reset(),
     onChange: () => guide?.update(),
   });
+  await nextTask();
   steps = createSingleStep({ training });
   guide = createGuide({ training });
   createSweepSection();
   window.addEventListener("popstate", () => training.apply(readAddress().texts));
 
   const { texts, hasCase } = readAddress();
-  training.apply(texts);
+  training.fill(texts);
+  for (const el of document.querySelectorAll(".lab-interactive")) {
+    el.hidden = false;
+    await nextFrame();
+  }
+  await training.load();
   if (hasCase) history.replaceState(null, "", urlOf(texts)); // a case's link: the address says what it set
-  for (const el of document.querySelectorAll(".lab-interactive")) el.hidden = false;
   document.documentElement.classList.add("lab-ready");
 }
 

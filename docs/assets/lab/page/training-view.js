@@ -3,7 +3,7 @@
 // epochs with a table of their exact values, the summary and symmetry texts, the last log line
 // with the parameters (nn7's own lines) and the command that repeats the run. While training,
 // the canvases are redrawn at most every DRAW_MS, the texts every TEXT_MS and the charts' text
-// alternatives every LABEL_MS.
+// alternatives every LABEL_MS. On a page load the charts are drawn one per task (tasks.js).
 
 import { REGISTRY } from "../generated/registry.js";
 import { nestedParams } from "../nn7/params.js";
@@ -13,6 +13,7 @@ import { clearChart, drawChart } from "./chart.js";
 import { palette } from "./colors.js";
 import { UNIT_PARAMS } from "./run.js";
 import { logRange, valueRange } from "./scale.js";
+import { nextTask } from "./tasks.js";
 import { say } from "./words.js";
 
 const DRAW_MS = 50, TEXT_MS = 250, LABEL_MS = 1000;
@@ -45,6 +46,8 @@ export function createTrainingView({ getRun, isRunning, getCommand }) {
   const byId = (id) => document.getElementById(id);
   const canvases = Object.fromEntries(CHARTS.map((k) => [k, byId(`lab-chart-${k}`)]));
   let pending = false, lastDraw = -Infinity, labelsDue = 0, textsDue = 0;
+  const drawnSizes = new Map(); // canvas → its size when it was last drawn
+  const sizeOf = (canvas) => `${canvas.clientWidth}x${canvas.clientHeight}`;
 
   function colors() {
     const style = getComputedStyle(document.body);
@@ -101,7 +104,13 @@ export function createTrainingView({ getRun, isRunning, getCommand }) {
     for (const sw of legend.querySelectorAll(".lab-swatch")) sw.style.background = pal.units[Number(sw.dataset.unit) % pal.units.length];
   }
 
-  function draw() {
+  let drawId = 0; // the latest draw; a draw in steps stops when a newer one has begun
+
+  /** Draw the run: its texts, then its charts. `inSteps` (a page load): each chart in a task of
+   *  its own; a promise settled when they are drawn (or a newer draw has begun). */
+  function draw(inSteps = false) {
+    const id = ++drawId;
+    for (const k of CHARTS) drawnSizes.set(canvases[k], sizeOf(canvases[k]));
     const run = getRun(), pal = colors(), running = isRunning();
     const now = performance.now();
     const labels = now >= labelsDue, texts = labels || now >= textsDue;
@@ -114,45 +123,17 @@ export function createTrainingView({ getRun, isRunning, getCommand }) {
     }
     if (!run) {
       for (const k of CHARTS) clearChart(canvases[k]);
-      for (const id of ["lab-summary", "lab-distinct"]) byId(id).textContent = "";
+      for (const name of ["lab-summary", "lab-distinct"]) byId(name).textContent = "";
       showTable(null);
-      return;
+      return Promise.resolve();
     }
-    const cv = run.curves, summary = summaryText(run), distinct = unitsText(run);
+    const summary = summaryText(run), distinct = unitsText(run);
     if (texts) {
       byId("lab-summary").textContent = summary;
       byId("lab-distinct").textContent = distinct;
       showTable(run);
     }
-    const total = run.iterationsTotal;
-    const lossY = cv.lossLo <= cv.lossHi ? logRange(cv.lossLo, cv.lossHi) : [1e-3, 1];
-    drawChart(canvases.loss, {
-      x: [0, total], y: lossY, log: true, xLabel: say("axis.iterations"), yLabel: say("axis.loss"),
-      lines: [{ x: cv.it, y: cv.tl, color: pal.train, width: 1.8 }, { x: cv.it, y: cv.vl, color: pal.val, width: 1.2 }],
-    }, pal);
-    drawChart(canvases.r2, { // down to -1 at most: a run far below that says nothing more on this scale
-      x: [0, total], y: [Math.max(-1, Math.min(-0.05, cv.r2Lo - 0.02)), 1], xLabel: say("axis.iterations"), yLabel: say("axis.r2"),
-      lines: [{ x: cv.it, y: cv.tr, color: pal.train, width: 1.8 }, { x: cv.it, y: cv.vr, color: pal.val, width: 1.2 }],
-    }, pal);
     const curve = predict(run.current, FIT_XS);
-    drawChart(canvases.fit, {
-      x: [FIT_XS[0], FIT_XS.at(-1)], y: valueRange([run.samples.y], 0.08, [0, 1]), xLabel: say("axis.x"), yLabel: say("axis.y"),
-      points: { x: run.samples.x, y: run.samples.y, color: pal.samples },
-      lines: [{ x: FIT_XS, y: curve, color: pal.fit, width: 2.2 }],
-    }, pal);
-    // each unit against epochs: the first unit widest, so that equal lines show every colour
-    const xs = [...run.history.epoch];
-    const extra = xs.at(-1) !== run.epoch;
-    if (extra) xs.push(run.epoch);
-    const n = run.units;
-    const widths = Array.from({ length: n }, (_, j) => (n === 1 ? 2 : 1.2 + (3.6 * (n - 1 - j)) / (n - 1)));
-    for (const p of UNIT_PARAMS) {
-      const ys = run.history[p].map((line, j) => (extra ? [...line, run.current[p][j]] : line));
-      drawChart(canvases[p], {
-        x: [0, run.epochs], y: valueRange(ys, 0.08, [-1, 1]), xLabel: say("axis.epochs"),
-        lines: ys.map((y, j) => ({ x: xs, y, color: pal.units[j % pal.units.length], width: widths[j] })),
-      }, pal);
-    }
     if (labels) {
       canvases.loss.setAttribute("aria-label", say("chart.loss", { summary }));
       canvases.r2.setAttribute("aria-label", say("chart.r2", { summary }));
@@ -165,6 +146,48 @@ export function createTrainingView({ getRun, isRunning, getCommand }) {
         canvases[p].setAttribute("aria-label", say("chart.units", { param: `${p}（${values}）`, distinct }));
       }
     }
+    const painters = chartPainters(run, pal, curve);
+    if (!inSteps) {
+      for (const paint of painters) paint();
+      return Promise.resolve();
+    }
+    return painters.reduce((done, paint) => done.then(nextTask).then(() => id === drawId && paint()), Promise.resolve());
+  }
+
+  /** One function per chart of `run` (the units' three together) that draws it. */
+  function chartPainters(run, pal, curve) {
+    const cv = run.curves, total = run.iterationsTotal;
+    const lossY = cv.lossLo <= cv.lossHi ? logRange(cv.lossLo, cv.lossHi) : [1e-3, 1];
+    return [
+      () => drawChart(canvases.loss, {
+        x: [0, total], y: lossY, log: true, xLabel: say("axis.iterations"), yLabel: say("axis.loss"),
+        lines: [{ x: cv.it, y: cv.tl, color: pal.train, width: 1.8 }, { x: cv.it, y: cv.vl, color: pal.val, width: 1.2 }],
+      }, pal),
+      () => drawChart(canvases.r2, { // down to -1 at most: a run far below that says nothing more on this scale
+        x: [0, total], y: [Math.max(-1, Math.min(-0.05, cv.r2Lo - 0.02)), 1], xLabel: say("axis.iterations"), yLabel: say("axis.r2"),
+        lines: [{ x: cv.it, y: cv.tr, color: pal.train, width: 1.8 }, { x: cv.it, y: cv.vr, color: pal.val, width: 1.2 }],
+      }, pal),
+      () => drawChart(canvases.fit, {
+        x: [FIT_XS[0], FIT_XS.at(-1)], y: valueRange([run.samples.y], 0.08, [0, 1]), xLabel: say("axis.x"), yLabel: say("axis.y"),
+        points: { x: run.samples.x, y: run.samples.y, color: pal.samples },
+        lines: [{ x: FIT_XS, y: curve, color: pal.fit, width: 2.2 }],
+      }, pal),
+      () => {
+        // each unit against epochs: the first unit widest, so that equal lines show every colour
+        const xs = [...run.history.epoch];
+        const extra = xs.at(-1) !== run.epoch;
+        if (extra) xs.push(run.epoch);
+        const n = run.units;
+        const widths = Array.from({ length: n }, (_, j) => (n === 1 ? 2 : 1.2 + (3.6 * (n - 1 - j)) / (n - 1)));
+        for (const p of UNIT_PARAMS) {
+          const ys = run.history[p].map((line, j) => (extra ? [...line, run.current[p][j]] : line));
+          drawChart(canvases[p], {
+            x: [0, run.epochs], y: valueRange(ys, 0.08, [-1, 1]), xLabel: say("axis.epochs"),
+            lines: ys.map((y, j) => ({ x: xs, y, color: pal.units[j % pal.units.length], width: widths[j] })),
+          }, pal);
+        }
+      },
+    ];
   }
 
   /** Draw in the next frame; while training at most every DRAW_MS. `soon`: texts and labels too. */
@@ -188,6 +211,17 @@ export function createTrainingView({ getRun, isRunning, getCommand }) {
     draw();
   }
 
-  for (const k of CHARTS) new ResizeObserver(() => requestDraw()).observe(canvases[k]);
-  return { requestDraw, drawNow };
+  /** Draw the texts now and the charts one per task (a page load); a promise of the last. */
+  function drawInSteps() {
+    labelsDue = textsDue = 0;
+    return draw(true);
+  }
+
+  // a run's canvas whose size changed since it was last drawn (not the first report of each, nor
+  // the sections being shown on a page load: no run yet, the charts are empty)
+  const resized = new ResizeObserver((entries) => {
+    if (getRun() && entries.some((e) => drawnSizes.get(e.target) !== sizeOf(e.target))) requestDraw();
+  });
+  for (const k of CHARTS) resized.observe(canvases[k]);
+  return { requestDraw, drawNow, drawInSteps };
 }

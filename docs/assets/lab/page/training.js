@@ -54,7 +54,8 @@ export function createTraining({ onCommit = () => {}, onNewRun = () => {}, onCha
     return commandLine("train", given);
   }
 
-  function setStatus(next) {
+  /** `inSteps`: the charts are drawn one per task (a page load; returns a promise of them). */
+  function setStatus(next, inSteps = false) {
     status = next;
     const label = { running: "pause", paused: "resume" }[status] ?? "start";
     runButton.textContent = runButton.dataset[label];
@@ -68,19 +69,20 @@ export function createTraining({ onCommit = () => {}, onNewRun = () => {}, onCha
       invalid: () => say("status.invalid"),
     };
     byId("lab-status").textContent = texts[status]();
-    view.drawNow();
+    const drawn = inSteps ? view.drawInSteps() : view.drawNow();
     onChange();
+    return drawn;
   }
 
   /** A new run of `texts` (its errors next to the fields; none when they are not valid). */
-  function newRun(texts) {
+  function newRun(texts, inSteps = false) {
     loop.stop();
     committed = texts;
     checked = check("train", texts);
     form.showErrors(checked.errors);
     run = checked.ok ? new Run(optionsOf(texts, checked.values)) : null;
     onNewRun();
-    setStatus(run ? "idle" : "invalid");
+    return setStatus(run ? "idle" : "invalid", inSteps);
   }
 
   function commit() {
@@ -109,15 +111,21 @@ export function createTraining({ onCommit = () => {}, onNewRun = () => {}, onCha
   });
   byId("lab-reset").addEventListener("click", () => newRun(form.read()));
   speed.addEventListener("change", () => loop.restartRate());
-  new MutationObserver(() => view.requestDraw(true))
-    .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme", "data-md-color-primary"] });
+  // the palette: Material sets these on every page load too, to the values they have (no redraw then)
+  new MutationObserver((records) => {
+    if (records.some((r) => r.oldValue !== r.target.getAttribute(r.attributeName))) view.requestDraw(true);
+  }).observe(document.body, { attributes: true, attributeOldValue: true, attributeFilter: ["data-md-color-scheme", "data-md-color-primary"] });
 
   return {
-    /** Show `texts` in the fields and start a new run with them (a page load, back/forward). */
+    /** Show `texts` in the fields and start a new run with them (back/forward). */
     apply(texts) {
       form.write(texts);
       newRun(form.read());
     },
+    /** A page load: `texts` in the fields (fill), then a new run with them whose charts are
+     *  drawn one per task (load; a promise of the last). */
+    fill: (texts) => form.write(texts),
+    load: () => newRun(form.read(), true),
     texts: () => committed,
     values: () => (checked?.ok ? checked.values : null),
     run: () => run,
