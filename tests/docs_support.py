@@ -187,3 +187,12 @@ def compare_printout(shown: str, fresh: str, where: str) -> None:
         exp = int(re.split("[eE]", a)[1]) if re.search("[eE]", a) else 0
         tol = 10.0 ** (exp - decimals)
         assert abs(float(a) - float(b)) <= tol, f"{where}: printout shows {a}, a fresh run gives {b}"
+
+
+def one_seed_run(script: str) -> str:
+    """Python code (for ``python -c``) that runs the sweep's ``script`` as ``__main__`` on the
+    first of the sweep's seeds only: that it runs (tests/test_archive.py; its full run, the
+    same code, is tests/test_docs.py's: 810 trainings that need not be done again)."""
+    return ("import dataclasses, runpy, nn7.experiments as e; "
+            "e.SWEEP = dataclasses.replace(e.SWEEP, seeds=e.SWEEP.seeds[:1]); "
+            f"runpy.run_path({script!r}, run_name='__main__')")

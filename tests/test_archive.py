@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docs_support import one_seed_run
 
 from nn7 import experiments
 from nn7_site.layout import CODE_ARCHIVE
@@ -95,10 +96,7 @@ def test_every_script_runs(installed, generated):
     printouts = generated.out / "printouts"
     for rel in scripts:
         if rel == experiments.SWEEP.script:
-            one_seed = ("import dataclasses, runpy, nn7.experiments as e; "
-                        "e.SWEEP = dataclasses.replace(e.SWEEP, seeds=e.SWEEP.seeds[:1]); "
-                        f"runpy.run_path({rel!r}, run_name='__main__')")
-            proc = _run([str(bin_ / "python"), "-c", one_seed], cwd=folder)
+            proc = _run([str(bin_ / "python"), "-c", one_seed_run(rel)], cwd=folder)
             assert proc.returncode == 0, f"{rel} failed:\n{proc.stderr[-2000:]}"
             shown = (printouts / "sweep.txt").read_text(encoding="utf-8").splitlines()
             assert [line.split()[:2] for line in proc.stdout.splitlines()] == [line.split()[:2] for line in shown]
