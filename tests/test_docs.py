@@ -12,6 +12,7 @@ import pytest
 from docs_support import (
     block_kind,
     compare_printout,
+    one_seed_run,
     page_blocks,
     raw_fences,
     run_block,
@@ -41,15 +42,37 @@ def _run_script(rel: str, args: list[str], cwd: Path) -> subprocess.CompletedPro
 @pytest.fixture(scope="session")
 def script_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
     """Each snippet file run as a script (``__name__ == "__main__"``) with no arguments, in
-    an empty temporary folder."""
-    return {rel: _run_script(rel, [], tmp_path_factory.mktemp("script")) for rel in SCRIPTS}
+    an empty temporary folder; the sweep's on one seed (docs_support.one_seed_run): its full
+    run is the sweep page's code block, the same lines (executed_blocks)."""
+    runs = {}
+    for rel in SCRIPTS:
+        cwd = tmp_path_factory.mktemp("script")
+        if rel == experiments.SWEEP.script:
+            runs[rel] = subprocess.run([sys.executable, "-c", one_seed_run(str(SNIPPETS / rel))], cwd=cwd,
+                                       capture_output=True, text=True, timeout=300)
+        else:
+            runs[rel] = _run_script(rel, [], cwd)
+    return runs
 
 
 @pytest.fixture(scope="session")
-def fresh_printouts(tmp_path_factory, script_runs) -> dict[str, str]:
-    """What a fresh run prints for every printout the pages show, by marker name."""
-    from nn7 import experiments
+def executed_blocks():
+    """``run(block)``: what an executed block printed, run once per block (the sweep's block,
+    810 trainings, is both a block to run and the fresh run of the sweep's printout)."""
+    outputs: dict[str, str] = {}
 
+    def run(block) -> str:
+        if block.where not in outputs:
+            outputs[block.where] = run_block(block, SNIPPETS)
+        return outputs[block.where]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def fresh_printouts(tmp_path_factory, script_runs, executed_blocks, generated) -> dict[str, str]:
+    """What a fresh run prints for every printout the pages show, by marker name; the sweep's is
+    what the sweep page's code block prints (the code shown above that printout)."""
     names = [*(c.name for c in experiments.page_cases()), *experiments.TRACES]
     proc = _run_script(EXPERIMENT_SCRIPT, names, tmp_path_factory.mktemp("printouts"))
     assert proc.returncode == 0, proc.stderr
@@ -59,7 +82,10 @@ def fresh_printouts(tmp_path_factory, script_runs) -> dict[str, str]:
         out[name] = text
         for k, step in enumerate(text.split(STEP_HEADER)[1:], start=1):
             out[f"{name} {k}"] = STEP_HEADER + step
-    out["sweep"] = script_runs[experiments.SWEEP.script].stdout
+    sweep_section = f"{experiments.SWEEP.script}:sweep"
+    (sweep_block,) = [b for page in PAGES for b in page_blocks(ROOT, page, values=generated.values)
+                      if b.snippet == sweep_section and block_kind(b) == "executed"]
+    out["sweep"] = executed_blocks(sweep_block)
     for name, study in experiments.STUDIES.items():  # a study's script prints its printout when run
         out[name] = script_runs[study.script].stdout
     return out
@@ -70,7 +96,7 @@ def test_pages_have_blocks():
 
 
 @pytest.mark.parametrize("page,index,fence", FENCES, ids=[_id(*f) for f in FENCES])
-def test_code_block(page, index, fence, generated, fresh_printouts, block_stats):
+def test_code_block(page, index, fence, generated, fresh_printouts, executed_blocks, block_stats):
     """Run the block (Python), or compare it with a fresh run (printout), or skip it with a
     reason; any other fence fails: it would be code nobody runs."""
     block = page_blocks(ROOT, page, values=generated.values)[index]
@@ -82,7 +108,7 @@ def test_code_block(page, index, fence, generated, fresh_printouts, block_stats)
     if kind == "skipped":
         pytest.skip(f"{block.where}: {block.marker[1] or 'no reason given'}")
     if kind == "executed":
-        run_block(block, SNIPPETS)
+        executed_blocks(block)
     else:
         name = block.marker[1]
         assert name in fresh_printouts, f"{block.where}: no experiment {name!r} to compare with"
