@@ -261,10 +261,17 @@ def on_post_build(config):
     if printed.is_file():
         urls = {url.strip("/").replace("/", "-") or "index": f"../{url}" for url in _page_urls}
         page_html = _s.pages.fix_print_links(printed.read_text(encoding="utf-8"), urls)
-        printed.write_text(_s.pages.mark_print_edition(page_html), encoding="utf-8")
+        try:
+            page_html = _s.pages.mark_print_edition(page_html)
+        except ValueError as err:
+            raise PluginError(f"nn7: {printed.relative_to(config.site_dir)}: {err}") from None
+        printed.write_text(page_html, encoding="utf-8")
     palette = config.theme["palette"]
     primary = (palette[0] if isinstance(palette, list) else palette).get("primary", "indigo")
-    _s.themefix.quiet_palette_switch(Path(config.site_dir))
+    try:
+        _s.themefix.quiet_palette_switch(Path(config.site_dir))
+    except _s.themefix.ThemeChanged as err:
+        raise PluginError(f"nn7: {err}") from None
     _s.offline.write_app(Path(config.site_dir), config.site_name, config.extra["app_short_name"],
                          config.site_description, primary)
     _s.offline.write_service_worker(Path(config.site_dir))
