@@ -1,25 +1,6 @@
-"""NumPy's normal-distribution ziggurat, read off the installed NumPy by probing it.
+"""How the tables are measured from the installed NumPy (``measure``).
 
-The lab's JavaScript (``docs/assets/lab/numpy/``) reproduces NumPy's random streams bit
-for bit. ``Generator.standard_normal`` uses a 256-layer ziggurat (Marsaglia and Tsang) whose
-constant tables are compiled into NumPy; the textbook recurrence does not give the same
-bits, so this module measures them from NumPy's behaviour. The measured tables are committed
-as data, ``src/nn7_site/ziggurat.json`` (:data:`DATA`), written by ``python tools/ziggurat.py``;
-the build turns them into the lab's ``ziggurat.js`` and a test holds them equal to what the
-installed NumPy does. This is a tool: neither the library nor the build imports it.
-
-How one standard normal is drawn (as observed): one raw 64-bit word ``w`` is split into
-``idx = w & 0xff`` (the layer), bit 8 (the sign) and ``rabs = (w >> 9) & (2**52 - 1)``.
-
-* Fast path: if ``rabs < ki[idx]`` the result is ``±rabs * wi[idx]``.
-* Layer ``idx >= 1`` otherwise: ``x = ±rabs * wi[idx]`` is returned if, for one more
-  uniform ``u`` (the next word's top 53 bits times 2**-53),
-  ``(fi[idx-1] - fi[idx]) * u + fi[idx] < exp(-0.5 * x * x)``; else start again.
-* Layer 0 otherwise, the tail beyond ``r``: draw ``xx = -inv_r * log1p(-u1)`` and
-  ``yy = -log1p(-u2)`` until ``yy + yy > xx * xx``; return ``±(r + xx)``, the sign taken
-  from bit 8 of ``rabs``.
-
-Probing. The state of a ``numpy.random.PCG64`` can be set to anything, and its output
+The state of a ``numpy.random.PCG64`` can be set to anything, and its output
 function (XSL-RR) and step (a 128-bit LCG) are invertible, so a state can be chosen whose
 next raw output is any word we like, and, choosing the increment too, whose next *two*
 outputs are. After one ``standard_normal()`` call the bit generator's state says how many
@@ -47,7 +28,7 @@ raw outputs the call consumed, hence which path it took. So:
 Finally every probe, plus forced slow paths in every layer and a run of ordinary draws,
 is simulated in Python with the measured tables (using ``math.exp``/``math.log1p``, the
 functions NumPy calls) and must give NumPy's values and output counts exactly; otherwise
-:func:`tables` raises.
+``measure`` raises.
 
 The JavaScript uses ``Math.exp`` in the layer test; V8's ``exp`` and the C library's differ in
 the last bit for some arguments, which changes a decision only if the left-hand side equals
@@ -56,130 +37,26 @@ one of the two adjacent doubles exactly (about 1e-17 per draw), so it is not imi
 
 from __future__ import annotations
 
-import copy
-import functools
-import json
 import math
 import random
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LOG1P_FLAVOURS", "DATA", "data", "simulate_standard_normal", "tables"]
-
-# ------------------------------------------------------------------ PCG64 arithmetic
-
-_MULT = 0x2360ED051FC65DA44385DF649FCCF645  # PCG64's LCG multiplier
-_MASK64 = (1 << 64) - 1
-_MASK128 = (1 << 128) - 1
-_MULT_INV = pow(_MULT, -1, 1 << 128)  # the LCG step is invertible: the multiplier is odd
-_TWO52 = 1 << 52
-_TWO53 = 1 << 53
-_MANTISSA = _TWO52 - 1
-
-
-def _output(state: int) -> int:
-    """XSL-RR 128/64: xor the two halves, rotate right by the top six bits."""
-    hi, lo = state >> 64, state & _MASK64
-    rot = hi >> 58
-    x = hi ^ lo
-    return ((x >> rot) | (x << (64 - rot))) & _MASK64
-
-
-def _preimage(word: int, hi: int = 0) -> int:
-    """A 128-bit state whose output is ``word``: with ``hi < 2**58`` the rotation is 0."""
-    return (hi << 64) | (word ^ hi)
-
-
-def _uniform(word: int) -> float:
-    """next_double: the top 53 bits of a raw word times 2**-53 (exact)."""
-    return (word >> 11) * (1.0 / _TWO53)
-
-
-# ------------------------------------------------------------------ log1p flavours
-
-# Inputs on which the known C-library log1p implementations differ in the last bit, with
-# each flavour's result: "glibc-fma" is glibc's fdlibm-derived log1p (polynomial in Estrin-like
-# groups) as built with FMA contraction, which glibc selects at run time on x86-64 CPUs with
-# FMA; "glibc" the same source without FMA; "fdlibm" the classic Horner evaluation (Node's
-# Math.log1p). The values come from numpy/log1p.js's implementations, which were checked against
-# both glibc 2.36 builds on 2.4 million inputs.
-_LOG1P_PROBES = [  # (x, glibc-fma, glibc, fdlibm) as shortest round-trip decimals
-    ("-0.35344518533525615", "-0.4360972975666746", "-0.43609729756667465", "-0.43609729756667465"),
-    ("-0.3632773283862466", "-0.45142108459286623", "-0.4514210845928663", "-0.45142108459286623"),
-    ("-0.31663244377805", "-0.3807224144958438", "-0.38072241449584376", "-0.38072241449584376"),
-    ("-0.3130409649945516", "-0.37548061735068605", "-0.37548061735068605", "-0.375480617350686"),
-    ("-0.8191814346096724", "-1.7102611516147563", "-1.7102611516147566", "-1.7102611516147563"),
-    ("-0.3021830487750474", "-0.3597984581413821", "-0.3597984581413821", "-0.35979845814138206"),
-    ("-0.36962604320006753", "-0.4614420534746877", "-0.4614420534746877", "-0.46144205347468764"),
-    ("-0.3775918640304342", "-0.4741592342728559", "-0.47415923427285583", "-0.4741592342728559"),
-    ("-0.2866568780294292", "-0.33779273733985", "-0.33779273733985", "-0.33779273733985005"),
-    ("-0.37771741334166653", "-0.4743609700283744", "-0.47436097002837435", "-0.4743609700283744"),
-    ("-0.2922448900641408", "-0.3456571350432365", "-0.34565713504323653", "-0.34565713504323653"),
-    ("-0.247057963626087", "-0.2837670310721936", "-0.28376703107219353", "-0.28376703107219353"),
-]
-LOG1P_FLAVOURS = ("glibc-fma", "glibc", "fdlibm")
-
-
-def _log1p_flavour() -> str:
-    """Which known log1p the C library's (``math.log1p``, what NumPy calls) is, or 'unknown'."""
-    for column, name in enumerate(LOG1P_FLAVOURS, start=1):
-        if all(math.log1p(float(row[0])) == float(row[column]) for row in _LOG1P_PROBES):
-            return name
-    return "unknown"
-
-
-# ------------------------------------------------------------------ the model
-
-
-@dataclass
-class _Tables:
-    ki: list[int]
-    wi: list[float]
-    fi: list[float]
-    r: float
-    inv_r: float
-
-
-def _simulate(t: _Tables, words) -> tuple[float, int] | None:
-    """One standard normal from the raw words ``words`` (an indexable sequence), computed as
-    NumPy does with tables ``t``: (value, words used), or None if ``words`` ran out."""
-    used = 0
-
-    def draw() -> int:
-        nonlocal used
-        used += 1
-        return words[used - 1]
-
-    try:
-        while True:
-            w = draw()
-            idx = w & 0xFF
-            rabs = (w >> 9) & _MANTISSA
-            x = rabs * t.wi[idx]
-            if (w >> 8) & 1:
-                x = -x
-            if rabs < t.ki[idx]:
-                return x, used
-            if idx == 0:
-                while True:
-                    xx = -t.inv_r * math.log1p(-_uniform(draw()))
-                    yy = -math.log1p(-_uniform(draw()))
-                    if yy + yy > xx * xx:
-                        return (-(t.r + xx) if (rabs >> 8) & 1 else t.r + xx), used
-            elif (t.fi[idx - 1] - t.fi[idx]) * _uniform(draw()) + t.fi[idx] < math.exp(-0.5 * x * x):
-                return x, used
-    except IndexError:
-        return None
-
-
-def simulate_standard_normal(words, table: dict | None = None) -> tuple[float, int] | None:
-    """NumPy's ``standard_normal()`` computed in Python from raw PCG64 outputs ``words`` with
-    the probed tables: (value, number of words used), or None if ``words`` is too short."""
-    tab = table or tables()
-    return _simulate(_Tables(tab["ki"], tab["wi"], tab["fi"], tab["r"], tab["inv_r"]), words)
-
+from .model import (
+    LOG1P_PROBES,
+    MANTISSA,
+    MASK128,
+    MULT,
+    MULT_INV,
+    TWO52,
+    TWO53,
+    Tables,
+    log1p_flavour,
+    output,
+    preimage,
+    simulate,
+)
 
 # ------------------------------------------------------------------ probing NumPy
 
@@ -200,23 +77,23 @@ class _Prober:
 
     def normal(self, first: int, second: int | None = None, salt: int = 0) -> _Observation:
         """standard_normal() with the next raw output ``first`` (and ``second``)."""
-        sa = _preimage(first, salt)  # the state after the first step
+        sa = preimage(first, salt)  # the state after the first step
         if second is None:
             inc = 1
         else:
             # the increment makes the second step land on a state whose output is `second`;
             # it must be odd, so the second state's parity must differ from the first's
             bit = ((second ^ sa) & 1) ^ 1
-            inc = (_preimage(second, bit) - sa * _MULT) & _MASK128
-        s0 = ((sa - inc) * _MULT_INV) & _MASK128  # one step back
+            inc = (preimage(second, bit) - sa * MULT) & MASK128
+        s0 = ((sa - inc) * MULT_INV) & MASK128  # one step back
         self.bitgen.state = {"bit_generator": "PCG64", "state": {"state": s0, "inc": inc},
                              "has_uint32": 0, "uinteger": 0}
         value = float(self.gen.standard_normal())
         end = self.bitgen.state["state"]["state"]
         words, s = [], s0
         while s != end:
-            s = (s * _MULT + inc) & _MASK128
-            words.append(_output(s))
+            s = (s * MULT + inc) & MASK128
+            words.append(output(s))
             if len(words) > 10_000:
                 raise RuntimeError("standard_normal() consumed an unexpected number of raw outputs")
         obs = _Observation(value, words)
@@ -265,12 +142,12 @@ def _k_threshold(fi_prev: float, fi: float, e: float) -> int:
     delta = fi_prev - fi
 
     def rejects(k: int) -> bool:
-        return not (delta * (k * (1.0 / _TWO53)) + fi < e)
+        return not (delta * (k * (1.0 / TWO53)) + fi < e)
 
     if rejects(0):
         return 0
-    guess = int(min(max((e - fi) / delta * _TWO53, 1.0), float(_TWO53))) if delta > 0 else _TWO53
-    return _first_true(rejects, 0, _TWO53, guess)
+    guess = int(min(max((e - fi) / delta * TWO53, 1.0), float(TWO53))) if delta > 0 else TWO53
+    return _first_true(rejects, 0, TWO53, guess)
 
 
 def _neighbours(x: float, n: int) -> list[float]:
@@ -323,9 +200,9 @@ def _fast_path_limits(p: _Prober, x: list[float], notes: list[str]) -> list[int]
     ki = []
     for idx in range(256):
         prev = x[255] if idx == 0 else (0.0 if idx == 1 else x[idx - 1])
-        guess = int(prev / x[idx] * _TWO52)
-        k = _first_true(lambda t, i=idx: slow(i, t), -1, _TWO52, guess)
-        if k == _TWO52:
+        guess = int(prev / x[idx] * TWO52)
+        k = _first_true(lambda t, i=idx: slow(i, t), -1, TWO52, guess)
+        if k == TWO52:
             notes.append(f"ki[{idx}]: no 52-bit rabs leaves the fast path; any ki >= 2**52 behaves alike, "
                          "2**52 is written")
         ki.append(k)
@@ -341,16 +218,16 @@ def _layer_heights(p: _Prober, x: list[float], wi: list[float], ki: list[int], n
     probes = {}  # idx -> (e, k*): the uniform threshold measured against e = exp(-x²/2)
     for idx in range(1, 256):
         # the largest rabs accepted with u = 0, i.e. the smallest exp(-x²/2) above fi[idx]
-        first_reject = _first_true(lambda t, i=idx: not accepts(i, t, 0), ki[idx] - 1, _TWO52, _TWO52 - 1)
+        first_reject = _first_true(lambda t, i=idx: not accepts(i, t, 0), ki[idx] - 1, TWO52, TWO52 - 1)
         rsel = first_reject - 1
         if rsel < ki[idx] or rsel < 0:
             raise RuntimeError(f"standard_normal: layer {idx} rejects every x with u = 0")
         xs = rsel * wi[idx]
         e = math.exp(-0.5 * xs * xs)
         k_est = _k_threshold(fi_est[idx - 1], fi_est[idx], e)
-        kstar = _first_true(lambda k, i=idx, r=rsel: not accepts(i, r, k), 0, _TWO53, k_est)
+        kstar = _first_true(lambda k, i=idx, r=rsel: not accepts(i, r, k), 0, TWO53, k_est)
         e_low = None
-        if first_reject < _TWO52:
+        if first_reject < TWO52:
             xr = first_reject * wi[idx]
             e_low = math.exp(-0.5 * xr * xr)
         probes[idx] = (e, kstar, e_low)
@@ -359,7 +236,7 @@ def _layer_heights(p: _Prober, x: list[float], wi: list[float], ki: list[int], n
     r1 = max(ki[1], 1)
     x1 = r1 * wi[1]
     e1 = math.exp(-0.5 * x1 * x1)
-    k1 = _first_true(lambda k: not accepts(1, r1, k), 0, _TWO53, _k_threshold(1.0, fi_est[1], e1))
+    k1 = _first_true(lambda k: not accepts(1, r1, k), 0, TWO53, _k_threshold(1.0, fi_est[1], e1))
 
     # solve: fi[idx] is the double near its estimate that predicts the measured threshold;
     # the prediction needs fi[idx-1] too, so iterate until nothing changes
@@ -372,7 +249,7 @@ def _layer_heights(p: _Prober, x: list[float], wi: list[float], ki: list[int], n
             cands = _doubles_explaining(
                 lambda c, i=idx, e=e, k=kstar, lo=e_low: (c < e and (lo is None or c >= lo)
                                                           and _k_threshold(fi[i - 1], c, e) == k),
-                e - (fi[idx - 1] - fi_est[idx]) * (kstar / _TWO53), fi_est[idx])
+                e - (fi[idx - 1] - fi_est[idx]) * (kstar / TWO53), fi_est[idx])
             if not cands:
                 raise RuntimeError(f"standard_normal: no fi[{idx}] explains the measured threshold")
             new[idx] = min(cands, key=lambda c, i=idx: (abs(c - fi_est[i]), c))
@@ -380,7 +257,7 @@ def _layer_heights(p: _Prober, x: list[float], wi: list[float], ki: list[int], n
             if len(cands) > 1:
                 ambiguous[idx] = cands
         cands = _doubles_explaining(lambda c: _k_threshold(c, new[1], e1) == k1,
-                                    new[1] + (e1 - new[1]) / (k1 / _TWO53) if k1 else 1.0, 1.0)
+                                    new[1] + (e1 - new[1]) / (k1 / TWO53) if k1 else 1.0, 1.0)
         if not cands:
             raise RuntimeError("standard_normal: no fi[0] explains the measured threshold")
         new[0] = min(cands, key=lambda c: (abs(c - 1.0), c))
@@ -398,7 +275,7 @@ def _layer_heights(p: _Prober, x: list[float], wi: list[float], ki: list[int], n
 
 def _tail(p: _Prober, ki: list[int], wi: list[float], fi: list[float], notes: list[str]) -> tuple[float, float]:
     # r: the tail with u1 = 0 returns r + 0 (rabs >= ki[0], bit 8 of rabs clear: sign +)
-    tail_rabs = (_TWO52 - 1) & ~0x100
+    tail_rabs = (TWO52 - 1) & ~0x100
     assert tail_rabs >= ki[0]
     for salt in range(64):
         obs = p.normal(tail_rabs << 9, 0, salt)
@@ -409,13 +286,13 @@ def _tail(p: _Prober, ki: list[int], wi: list[float], fi: list[float], notes: li
         raise RuntimeError("standard_normal: the tail never accepted xx = 0")
 
     # inv_r: the doubles near 1/r that reproduce forced tail draws
-    tail_obs = [p.normal(tail_rabs << 9, ((j * _TWO53) // 97) << 11, j) for j in range(1, 97)]
-    tail_obs += [p.normal(tail_rabs << 9, (_TWO53 - (1 << j)) << 11, j) for j in range(1, 40)]
-    base = _Tables(ki, wi, fi, r, 0.0)
+    tail_obs = [p.normal(tail_rabs << 9, ((j * TWO53) // 97) << 11, j) for j in range(1, 97)]
+    tail_obs += [p.normal(tail_rabs << 9, (TWO53 - (1 << j)) << 11, j) for j in range(1, 40)]
+    base = Tables(ki, wi, fi, r, 0.0)
 
     def explains(c: float) -> bool:
         base.inv_r = c
-        return all(_simulate(base, o.words) == (o.value, len(o.words)) for o in tail_obs)
+        return all(simulate(base, o.words) == (o.value, len(o.words)) for o in tail_obs)
 
     tail_obs.reverse()  # the large u1 first: they tell candidates apart soonest
     inv_cands = [c for c in _neighbours(1.0 / r, 64) if explains(c)]
@@ -428,34 +305,34 @@ def _tail(p: _Prober, ki: list[int], wi: list[float], fi: list[float], notes: li
     return r, inv_r
 
 
-def _measure() -> dict:
+def measure() -> dict:
     """The tables, one kind after another (each kind's probes need the ones before)."""
     p = _Prober()
     notes: list[str] = []
     wi = _layer_widths(p)
-    x = [w * _TWO52 for w in wi]  # layer edges; x[255] is r, x[0] the base strip's width
+    x = [w * TWO52 for w in wi]  # layer edges; x[255] is r, x[0] the base strip's width
     ki = _fast_path_limits(p, x, notes)
     fi = _layer_heights(p, x, wi, ki, notes)
     r, inv_r = _tail(p, ki, wi, fi, notes)
-    t = _Tables(ki, wi, fi, r, inv_r)
+    t = Tables(ki, wi, fi, r, inv_r)
     _verify(p, t)
-    return {"ki": ki, "wi": wi, "fi": fi, "r": r, "inv_r": inv_r, "log1p": _log1p_flavour(),
+    return {"ki": ki, "wi": wi, "fi": fi, "r": r, "inv_r": inv_r, "log1p": log1p_flavour(),
             "numpy": np.__version__, "probes": len(p.log), "notes": notes}
 
 
-def _verify(p: _Prober, t: _Tables) -> None:
+def _verify(p: _Prober, t: Tables) -> None:
     """Every observation so far, forced slow paths in every layer and the tail, and a run of
     ordinary draws must come out of the model exactly (value and raw outputs consumed)."""
     rnd = random.Random(20240607)  # fixed: the same probes every time
     for idx in range(256):
         for _ in range(2):
-            rabs = rnd.randrange(min(t.ki[idx], _MANTISSA), _TWO52)
+            rabs = rnd.randrange(min(t.ki[idx], MANTISSA), TWO52)
             p.normal((rabs << 9) | (rnd.getrandbits(1) << 8) | idx, rnd.getrandbits(64), rnd.getrandbits(20))
-    for row in _LOG1P_PROBES:  # tails whose xx goes through the flavour-specific inputs
+    for row in LOG1P_PROBES:  # tails whose xx goes through the flavour-specific inputs
         u1 = -float(row[0])
-        p.normal(((_TWO52 - 1) << 9) | (1 << 8), int(u1 * _TWO53) << 11, 7)
+        p.normal(((TWO52 - 1) << 9) | (1 << 8), int(u1 * TWO53) << 11, 7)
     for o in p.log:
-        got = _simulate(t, o.words)
+        got = simulate(t, o.words)
         if got is None or got[1] != len(o.words) or got[0].hex() != o.value.hex():
             raise RuntimeError("the probed ziggurat does not reproduce NumPy's standard_normal on raw outputs "
                                f"{[hex(w) for w in o.words]}: NumPy gave {o.value!r}, the model {got!r}")
@@ -465,37 +342,8 @@ def _verify(p: _Prober, t: _Tables) -> None:
     values = np.random.Generator(np.random.PCG64(987654321)).standard_normal(n)
     pos = 0
     for i in range(n):
-        got = _simulate(t, words[pos:pos + 64])
+        got = simulate(t, words[pos:pos + 64])
         if got is None or got[0] != values[i]:
             raise RuntimeError(f"the probed ziggurat does not reproduce NumPy's standard_normal draw {i} "
                                "of PCG64(987654321)")
         pos += got[1]
-
-
-@functools.lru_cache(maxsize=1)
-def _cached() -> dict:
-    return _measure()
-
-
-DATA = Path(__file__).resolve().parents[1] / "nn7_site" / "ziggurat.json"
-
-
-def data() -> bytes:
-    """The committed data file's bytes for the installed NumPy: the tables and how they were made."""
-    t = tables()
-    doc = {"about": ("NumPy's Generator.standard_normal ziggurat tables and the C library's log1p flavour, "
-                     "measured by probing NumPy's behaviour (nn7_dev.ziggurat); every table reproduces "
-                     "NumPy's draws. Regenerate with: python tools/ziggurat.py"),
-           "numpy": t["numpy"], "probes": t["probes"], "notes": t["notes"], "log1p": t["log1p"],
-           "r": t["r"], "inv_r": t["inv_r"], "ki": t["ki"], "wi": t["wi"], "fi": t["fi"]}
-    return (json.dumps(doc, indent=1) + "\n").encode()
-
-
-def tables() -> dict:
-    """The ziggurat of the installed NumPy's ``Generator.standard_normal``, measured once per
-    process: ``ki`` (256 ints), ``wi``, ``fi`` (256 floats), ``r``, ``inv_r`` (floats),
-    ``log1p`` (the C library's log1p flavour, one of :data:`LOG1P_FLAVOURS` or 'unknown'),
-    ``numpy`` (its version), ``probes`` (NumPy calls made) and ``notes`` (values the probes could
-    not pin to one double, and which was chosen). Raises RuntimeError if NumPy's draws do not
-    follow the ziggurat model."""
-    return copy.deepcopy(_cached())
