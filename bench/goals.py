@@ -9,6 +9,14 @@ def _holds(value: float, op: str, target: float) -> bool:
     return value >= target if op == ">=" else value <= target
 
 
+def unheld(limits, details: dict | None) -> list[tuple[str, str, float, float | None]]:
+    """The limits ``(key, op, limit)`` that ``details`` do not meet, each with its value there
+    (None: not measured). The summary line and bench/README.md's table both show these."""
+    details = details or {}
+    return [(key, op, limit, details.get(key)) for key, op, limit in limits
+            if details.get(key) is None or not _holds(details[key], op, limit)]
+
+
 @dataclass(frozen=True)
 class Goal:
     name: str  # the summary line's name, e.g. train_speedup_vs_reference
@@ -21,10 +29,8 @@ class Goal:
     limits: tuple[tuple[str, str, float], ...] = ()
 
     def missed_limits(self, details: dict | None) -> list[str]:
-        details = details or {}
-        return [f"{key} {details[key]:g} (limit {op} {limit:g})" if details.get(key) is not None else f"{key} not measured"
-                for key, op, limit in self.limits
-                if details.get(key) is None or not _holds(details[key], op, limit)]
+        return [f"{key} {value:g} (limit {op} {limit:g})" if value is not None else f"{key} not measured"
+                for key, op, limit, value in unheld(self.limits, details)]
 
     def met(self, value: float, details: dict | None = None) -> bool:
         return _holds(value, self.op, self.target) and not (self.limits and self.missed_limits(details))

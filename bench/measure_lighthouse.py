@@ -40,7 +40,6 @@ def goals() -> list[Goal]:
             for path in PAGES]
 
 
-
 def measure(site: Path, quick: bool) -> dict[str, Outcome]:
     trials = 1 if quick else 3
     found = site_pages(site)

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from .benchlib import ROOT
+from .goals import unheld
 
 README = ROOT / "bench" / "README.md"
 RESULTS = ROOT / "bench" / "results.json"
@@ -33,14 +34,10 @@ _LIMITS = {"lcp_s": ("LCP", " s", 2), "cls": ("CLS", "", 3), "tbt_ms": ("TBT", "
 
 def _missed(g: dict, details: dict) -> str:
     """What a goal whose main number is met missed: its limits that do not hold."""
-    from .goals import _holds
-
     out = []
-    for key, op, limit in g.get("limits", []):
-        value = details.get(key)
+    for key, _, _, value in unheld(g.get("limits", []), details):
         label, unit, digits = _LIMITS.get(key, (key, "", 2))
-        if value is None or not _holds(value, op, limit):
-            out.append(f"{label} {'?' if value is None else f'{value:.{digits}f}'}{unit}")
+        out.append(f"{label} {'?' if value is None else f'{value:.{digits}f}'}{unit}")
     return ", ".join(out)
 
 

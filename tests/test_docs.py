@@ -35,24 +35,20 @@ def _id(page, i, fence):
 
 
 def _run_script(rel: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SNIPPETS / rel), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+    """``snippets/REL ARGS`` as a script; the sweep's without arguments on one seed
+    (docs_support.one_seed_run: its full run is the sweep page's code block, the same lines)."""
+    if rel == experiments.SWEEP.script and not args:
+        argv = ["-c", one_seed_run(str(SNIPPETS / rel))]
+    else:
+        argv = [str(SNIPPETS / rel), *args]
+    return subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="session")
 def script_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
     """Each snippet file run as a script (``__name__ == "__main__"``) with no arguments, in
-    an empty temporary folder; the sweep's on one seed (docs_support.one_seed_run): its full
-    run is the sweep page's code block, the same lines (executed_blocks)."""
-    runs = {}
-    for rel in SCRIPTS:
-        cwd = tmp_path_factory.mktemp("script")
-        if rel == experiments.SWEEP.script:
-            runs[rel] = subprocess.run([sys.executable, "-c", one_seed_run(str(SNIPPETS / rel))], cwd=cwd,
-                                       capture_output=True, text=True, timeout=300)
-        else:
-            runs[rel] = _run_script(rel, [], cwd)
-    return runs
+    an empty temporary folder (the sweep's on one seed: _run_script)."""
+    return {rel: _run_script(rel, [], tmp_path_factory.mktemp("script")) for rel in SCRIPTS}
 
 
 @pytest.fixture(scope="session")
@@ -170,7 +166,6 @@ def test_snippet_initialisations_are_the_experiments_specs():
 
     import numpy as np
 
-    from nn7 import experiments
     from nn7.inits import make_params
     from nn7.rng import streams
 

@@ -25,8 +25,6 @@ BITE = re.compile(r'(<div class="md-search"[^>]*?) aria-label="[^"]*"')  # the s
 EXPECTED = 100
 
 
-
-
 @pytest.fixture(scope="module")
 def reports(built_site, tmp_path_factory):
     problem = lighthouse.missing()

@@ -57,8 +57,6 @@ INSTALLED = """async (expected) => {
 }"""
 
 
-
-
 def rewrite(path: Path, text: str) -> None:
     """Replace a hard-linked file's content without touching the file it shares bytes with."""
     path.unlink()
